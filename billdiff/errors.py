@@ -1,0 +1,33 @@
+"""Errors a person can act on: what went wrong, where, and how to fix it."""
+
+from __future__ import annotations
+
+
+class BilldiffError(Exception):
+    """A user-facing error.  ``str(err)`` is one line: ``where: what (how to fix)``."""
+
+    def __init__(self, what: str, *, where: str | None = None, fix: str | None = None) -> None:
+        self.what = what
+        self.where = where
+        self.fix = fix
+        super().__init__(self.message)
+
+    @property
+    def message(self) -> str:
+        """The one-line message shown to the user."""
+        text = f"{self.where}: {self.what}" if self.where else self.what
+        if self.fix:
+            text += f" ({self.fix})"
+        return text
+
+
+class NotFound(BilldiffError):
+    """An unknown document, section or topic."""
+
+
+class InputTooLarge(BilldiffError):
+    """Input over a size limit."""
+
+
+class LoadError(BilldiffError):
+    """A corpus file that cannot be read or parsed."""

@@ -1,0 +1,312 @@
+"""The file schema: one home for every shape stored in a corpus folder.
+
+A corpus folder (``bills/`` by default) holds:
+
+- ``documents/<id>.yaml``: one :class:`Document` per file, its ``id`` equal to the file stem;
+- ``topics.yaml``: the :class:`TopicsFile` (the provisions people ask about);
+- ``analyses/<document-id>.yaml``: the :class:`AnalysisFile` of one document (our plain-language
+  reading of it, per topic);
+- ``sources.yaml``: the :class:`SourcesFile` (outside sources that analyses and facts cite);
+- ``facts.yaml``: the :class:`FactsFile` (facts for fact sheets, each with its sources).
+
+Every model forbids unknown fields, is frozen, and takes strings only as strings (strict), so a
+section number written ``1.10`` can never silently become ``1.1``.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Annotated, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    StrictBool,
+    StrictInt,
+    StrictStr,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
+SECTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
+Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN, max_length=120)]
+SectionId = Annotated[str, StringConstraints(strict=True, pattern=SECTION_ID_PATTERN, max_length=300)]
+Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$", max_length=2000)]
+IsoDate = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
+ShortText = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=2000)]
+
+
+class Strict(BaseModel):
+    """Base for every stored shape: unknown fields rejected, values immutable, text never coerced."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class DocumentKind(str, Enum):
+    """What a document is."""
+
+    STATUTE = "statute"
+    BILL = "bill"
+    AMENDMENT = "amendment"
+    ORDINANCE = "ordinance"
+
+
+class TextStatus(str, Enum):
+    """How far a section's text can be trusted.
+
+    - ``official``: verbatim from the official publisher, the whole provision.
+    - ``excerpt``: verbatim, but only part of the provision, or from a faithful copy of the
+      official document rather than the publisher itself.
+    - ``single-source``: verbatim from one third-party copy that could not be cross-checked.
+    - ``missing``: not obtained; the section has no text and points at the official text.
+    """
+
+    OFFICIAL = "official"
+    EXCERPT = "excerpt"
+    SINGLE_SOURCE = "single-source"
+    MISSING = "missing"
+
+
+class Completeness(str, Enum):
+    """How much of a document's text the file holds."""
+
+    COMPLETE = "complete"
+    PARTIAL = "partial"
+    NONE = "none"
+
+
+class RelationType(str, Enum):
+    """How one document stands to another."""
+
+    AMENDS = "amends"
+    REPLACES = "replaces"
+    COMPANION_OF = "companion-of"
+    REDRAFT_OF = "redraft-of"
+    REFILED_AS = "refiled-as"
+
+
+class Sponsor(Strict):
+    """A sponsor, petitioner or reporting committee."""
+
+    name: ShortText
+    role: Literal["sponsor", "petitioner", "committee", "reporter"] = "sponsor"
+    district: StrictStr | None = None
+    date_added: StrictStr | None = None
+
+
+class Relation(Strict):
+    """A link to another document (and optionally one of its sections)."""
+
+    type: RelationType
+    target: Id
+    section: SectionId | None = None
+    note: StrictStr | None = None
+
+
+class SourceRef(Strict):
+    """Where a document's text came from."""
+
+    url: Url
+    description: ShortText
+    official: StrictBool = False
+    used_for: StrictStr | None = None
+
+
+class Provenance(Strict):
+    """What a document's text rests on and how complete it is."""
+
+    completeness: Completeness
+    summary: ShortText
+    sources: tuple[SourceRef, ...] = Field(min_length=1)
+    retrieved: IsoDate | None = None
+    checksum: StrictStr | None = None
+    notes: StrictStr | None = None
+
+
+class LineSpan(Strict):
+    """The printed lines a section spans in the official printing (MA bills cite them)."""
+
+    start: StrictInt = Field(ge=1)
+    end: StrictInt = Field(ge=1)
+    page: StrictInt | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> LineSpan:
+        if self.end < self.start:
+            raise ValueError(f"end line {self.end} comes before start line {self.start}")
+        return self
+
+
+class Section(Strict):
+    """One provision, with its children.
+
+    ``id`` is stable and hierarchical (``sec_220__subsec_a``) and stays the same when a
+    provision is renumbered; ``number`` is what a reader sees (``220(a)``).
+    """
+
+    id: SectionId
+    number: StrictStr | None = None
+    heading: StrictStr | None = None
+    text: StrictStr = ""
+    status: TextStatus
+    note: StrictStr | None = None
+    source_url: Url | None = None
+    topics: tuple[Id, ...] = ()
+    suggested_topics: tuple[Id, ...] = ()
+    lines: LineSpan | None = None
+    notes: tuple[StrictStr, ...] = ()
+    children: tuple[Section, ...] = ()
+
+    @model_validator(mode="after")
+    def _text_matches_status(self) -> Section:
+        if self.status is TextStatus.MISSING and self.text.strip():
+            raise ValueError("a section whose status is 'missing' must have no text")
+        if self.status is not TextStatus.MISSING and not self.text.strip() and not self.children:
+            raise ValueError(
+                f"section has status {self.status.value!r} but no text "
+                "(give its text, or mark it status: missing)"
+            )
+        return self
+
+
+class Document(Strict):
+    """A statute, bill, amendment or ordinance, with its provenance and its sections."""
+
+    id: Id
+    kind: DocumentKind
+    jurisdiction: ShortText
+    session: StrictStr | None = None
+    number: ShortText
+    title: ShortText
+    short_title: StrictStr | None = None
+    citation: StrictStr | None = None
+    sponsors: tuple[Sponsor, ...] = ()
+    filed: IsoDate | None = None
+    status: StrictStr | None = None
+    official_url: Url | None = None
+    relations: tuple[Relation, ...] = ()
+    provenance: Provenance
+    notes: tuple[StrictStr, ...] = ()
+    sections: tuple[Section, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """Short display label, e.g. ``S.1053 (2025)``."""
+        year = (self.filed or "")[:4]
+        return f"{self.number} ({year})" if year else self.number
+
+
+class Topic(Strict):
+    """A provision people ask about, across versions."""
+
+    id: Id
+    title: ShortText
+    question: ShortText
+    description: StrictStr | None = None
+    why_it_matters: StrictStr | None = None
+
+
+class TopicsFile(Strict):
+    """``topics.yaml``: the topics in display order."""
+
+    topics: tuple[Topic, ...]
+
+
+class Source(Strict):
+    """An outside source cited by analyses and facts."""
+
+    id: Id
+    title: ShortText
+    publisher: StrictStr | None = None
+    url: Url | None = None
+    date: IsoDate | None = None
+    kind: Literal["official", "secondary", "press", "advocacy", "analysis", "data"]
+    note: StrictStr | None = None
+
+
+class SourcesFile(Strict):
+    """``sources.yaml``."""
+
+    sources: tuple[Source, ...]
+
+
+class Cite(Strict):
+    """What one statement rests on: a section (of this or another document) or a source."""
+
+    section: SectionId | None = None
+    document: Id | None = None
+    source: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Cite:
+        if (self.section is None) == (self.source is None):
+            raise ValueError("a cite names exactly one of 'section' or 'source'")
+        if self.document is not None and self.section is None:
+            raise ValueError("'document' goes with 'section'")
+        return self
+
+
+class Statement(Strict):
+    """One plain-language sentence and what it rests on."""
+
+    text: ShortText
+    cites: tuple[Cite, ...] = Field(min_length=1)
+
+
+Footing = Literal["official-text", "secondary-sources", "mixed"]
+
+
+class Analysis(Strict):
+    """Our plain-language reading of one document on one topic.  Not the law."""
+
+    topic: Id
+    summary: tuple[Statement, ...] = Field(min_length=1)
+    attributes: dict[StrictStr, StrictStr] = Field(default_factory=dict)
+    sections: tuple[SectionId, ...] = ()
+    footing: Footing
+
+    @field_validator("attributes")
+    @classmethod
+    def _attribute_keys(cls, value: dict[StrictStr, StrictStr]) -> dict[StrictStr, StrictStr]:
+        for key in value:
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+                raise ValueError(f"attribute name {key!r} must be lower_snake_case")
+        return value
+
+
+class AnalysisFile(Strict):
+    """``analyses/<document-id>.yaml``: every analysis of one document."""
+
+    document: Id
+    analyses: tuple[Analysis, ...]
+
+
+class Fact(Strict):
+    """A fact for fact sheets and public pages, in our own words, with its sources."""
+
+    id: Id
+    text: ShortText
+    sources: tuple[Id, ...] = Field(min_length=1)
+    topics: tuple[Id, ...] = ()
+    date: IsoDate | None = None
+
+
+class FactsFile(Strict):
+    """``facts.yaml``."""
+
+    facts: tuple[Fact, ...]
+
+
+def iter_sections(sections: tuple[Section, ...], depth: int = 0) -> list[tuple[Section, int]]:
+    """Every section in document order with its depth (0 for top level)."""
+    out: list[tuple[Section, int]] = []
+    stack: list[tuple[Section, int]] = [(s, depth) for s in reversed(sections)]
+    while stack:
+        section, level = stack.pop()
+        out.append((section, level))
+        stack.extend((c, level + 1) for c in reversed(section.children))
+    return out
