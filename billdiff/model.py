@@ -16,7 +16,7 @@ section number written ``1.10`` can never silently become ``1.1``.
 from __future__ import annotations
 
 import re
-from enum import Enum
+from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -34,19 +34,21 @@ from pydantic import (
 ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
 SECTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
 Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN, max_length=120)]
-SectionId = Annotated[str, StringConstraints(strict=True, pattern=SECTION_ID_PATTERN, max_length=300)]
+SectionId = Annotated[
+    str, StringConstraints(strict=True, pattern=SECTION_ID_PATTERN, max_length=300)
+]
 Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$", max_length=2000)]
 IsoDate = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
 ShortText = Annotated[str, StringConstraints(strict=True, min_length=1, max_length=2000)]
 
 
 class Strict(BaseModel):
-    """Base for every stored shape: unknown fields rejected, values immutable, text never coerced."""
+    """Base for stored shapes: unknown fields rejected, values immutable, text never coerced."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class DocumentKind(str, Enum):
+class DocumentKind(StrEnum):
     """What a document is."""
 
     STATUTE = "statute"
@@ -55,7 +57,7 @@ class DocumentKind(str, Enum):
     ORDINANCE = "ordinance"
 
 
-class TextStatus(str, Enum):
+class TextStatus(StrEnum):
     """How far a section's text can be trusted.
 
     - ``official``: verbatim from the official publisher, the whole provision.
@@ -71,7 +73,7 @@ class TextStatus(str, Enum):
     MISSING = "missing"
 
 
-class Completeness(str, Enum):
+class Completeness(StrEnum):
     """How much of a document's text the file holds."""
 
     COMPLETE = "complete"
@@ -79,7 +81,7 @@ class Completeness(str, Enum):
     NONE = "none"
 
 
-class RelationType(str, Enum):
+class RelationType(StrEnum):
     """How one document stands to another."""
 
     AMENDS = "amends"

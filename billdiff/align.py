@@ -1,0 +1,211 @@
+"""Pair the provisions of two documents.
+
+Sections are paired, in this order of preference:
+
+1. by **topic**: sections tagged with the same topic are paired (within a topic: by id, then by
+   display number, then in document order); a topic present on one side only gives a pair with
+   one side empty, so the comparison can say that the other side has no text for it;
+2. by **id**: the stable hierarchical id (``sec_220__subsec_a``), which survives renumbering;
+   a pair whose display numbers differ is reported as *renumbered*;
+3. by **display number** (``220(a)``), for documents whose ids were made differently;
+4. by **text similarity**, among what is left: these pairs are *suggestions*, marked as such.
+
+What is still unpaired is reported as removed (only in A) or added (only in B).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from billdiff.model import Document, Section, iter_sections
+
+Method = Literal["topic", "id", "number", "similarity"]
+#: Pairs scoring below this are not suggested.
+SIMILARITY_THRESHOLD = 0.5
+#: Similarity suggestions look at most this many unpaired sections per side (bounded cost).
+SUGGEST_LIMIT = 400
+
+_WORD = re.compile(r"\w+")
+
+
+@dataclass(frozen=True)
+class SectionPair:
+    """Two provisions paired (either side may be absent for a topic pair)."""
+
+    a: Section | None
+    b: Section | None
+    method: Method
+    topic: str | None = None
+    suggested: bool = False
+    similarity: float | None = None
+
+    @property
+    def renumbered(self) -> bool:
+        """True when both sides exist and their display numbers differ."""
+        return (self.a is not None and self.b is not None
+                and (self.a.number or "") != (self.b.number or ""))
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """The pairs, and what each side has that the other does not."""
+
+    pairs: tuple[SectionPair, ...]
+    only_a: tuple[Section, ...]
+    only_b: tuple[Section, ...]
+
+
+def flatten(doc: Document) -> list[Section]:
+    """Every section of *doc*, parents before children, in document order."""
+    return [s for s, _ in iter_sections(doc.sections)]
+
+
+def _shingles(text: str) -> set[str]:
+    return set(w.lower() for w in _WORD.findall(text))
+
+
+def similarity(a: str, b: str) -> float:
+    """Word-set similarity of two texts (Jaccard, 0.0 to 1.0)."""
+    sa, sb = _shingles(a), _shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def _pair_within(a: Sequence[Section], b: Sequence[Section], topic: str) -> list[SectionPair]:
+    """Pair the sections of one topic: by id, then number, then order."""
+    pairs: list[SectionPair] = []
+    rest_b = list(b)
+    rest_a: list[Section] = []
+    for s in a:
+        match = next((t for t in rest_b if t.id == s.id), None)
+        if match is None:
+            rest_a.append(s)
+            continue
+        rest_b.remove(match)
+        pairs.append(SectionPair(s, match, "topic", topic))
+    still_a: list[Section] = []
+    for s in rest_a:
+        match = next((t for t in rest_b if s.number and t.number == s.number), None)
+        if match is None:
+            still_a.append(s)
+            continue
+        rest_b.remove(match)
+        pairs.append(SectionPair(s, match, "topic", topic))
+    for i in range(max(len(still_a), len(rest_b))):
+        pairs.append(SectionPair(still_a[i] if i < len(still_a) else None,
+                                 rest_b[i] if i < len(rest_b) else None, "topic", topic))
+    return pairs
+
+
+def _suggest(a: list[Section], b: list[Section]) -> list[SectionPair]:
+    """Greedy best-first pairing of leftover sections by text similarity."""
+    cand_a = [s for s in a if s.text.strip()][:SUGGEST_LIMIT]
+    cand_b = [s for s in b if s.text.strip()][:SUGGEST_LIMIT]
+    if not cand_a or not cand_b:
+        return []
+    shingles_b = [(_shingles(s.text), s) for s in cand_b]
+    scored: list[tuple[float, int, int]] = []
+    for i, s in enumerate(cand_a):
+        sa = _shingles(s.text)
+        if not sa:
+            continue
+        for j, (sb, _) in enumerate(shingles_b):
+            if not sb:
+                continue
+            score = len(sa & sb) / len(sa | sb)
+            if score >= SIMILARITY_THRESHOLD:
+                scored.append((score, i, j))
+    scored.sort(key=lambda t: (-t[0], t[1], t[2]))
+    used_a: set[int] = set()
+    used_b: set[int] = set()
+    out = []
+    for score, i, j in scored:
+        if i in used_a or j in used_b:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        out.append(SectionPair(cand_a[i], cand_b[j], "similarity", None, True, round(score, 3)))
+    return out
+
+
+def align(a: Document, b: Document, topics: Iterable[str] = (),
+          *, only_topics: bool = False) -> Alignment:
+    """Pair the sections of *a* and *b* (see the module docstring for the order of rules).
+
+    *topics* are the topic ids to pair on, in display order.  With *only_topics*, sections
+    that carry none of those topics are left out entirely (a topic-filtered comparison).
+    """
+    flat_a, flat_b = flatten(a), flatten(b)
+    order_a = {s.id: i for i, s in enumerate(flat_a)}
+    topic_list = list(dict.fromkeys(topics))
+    pairs: list[SectionPair] = []
+    used_a: set[str] = set()
+    used_b: set[str] = set()
+    for topic in topic_list:
+        in_a = [s for s in flat_a if topic in s.topics]
+        in_b = [s for s in flat_b if topic in s.topics]
+        if not in_a and not in_b:
+            continue
+        for pair in _pair_within(in_a, in_b, topic):
+            pairs.append(pair)
+            if pair.a:
+                used_a.add(pair.a.id)
+            if pair.b:
+                used_b.add(pair.b.id)
+    if only_topics:
+        return Alignment(tuple(pairs), (), ())
+
+    left_a = [s for s in flat_a if s.id not in used_a]
+    left_b = [s for s in flat_b if s.id not in used_b]
+    b_by_id = {s.id: s for s in left_b}
+    rest: list[SectionPair] = []
+    unmatched_a: list[Section] = []
+    for s in left_a:
+        match = b_by_id.pop(s.id, None)
+        if match is None:
+            unmatched_a.append(s)
+        else:
+            rest.append(SectionPair(s, match, "id"))
+    left_b = [s for s in left_b if s.id in b_by_id]
+    b_by_number: dict[str, Section] = {}
+    for s in left_b:
+        if s.number:
+            b_by_number.setdefault(s.number, s)
+    still_a = []
+    for s in unmatched_a:
+        match = b_by_number.pop(s.number, None) if s.number else None
+        if match is None:
+            still_a.append(s)
+        else:
+            rest.append(SectionPair(s, match, "number"))
+            b_by_id.pop(match.id, None)
+    left_b = [s for s in left_b if s.id in b_by_id]
+    suggestions = _suggest(still_a, left_b)
+    rest.extend(suggestions)
+    taken_a = {p.a.id for p in suggestions if p.a}
+    taken_b = {p.b.id for p in suggestions if p.b}
+    rest.sort(key=lambda p: order_a[p.a.id] if p.a else 0)
+    return Alignment(
+        tuple(pairs + rest),
+        tuple(s for s in still_a if s.id not in taken_a),
+        tuple(s for s in left_b if s.id not in taken_b),
+    )
+
+
+def suggest_topics(new: Document, tagged: Document) -> dict[str, tuple[str, ...]]:
+    """Topics for the sections of *new*, suggested from a related, tagged document.
+
+    Sections of *new* that align (by id, number or similarity) with a tagged section of
+    *tagged* get that section's topics.  Returns ``{section id: topics}`` for sections that
+    carry no topics yet; callers store them as ``suggested_topics`` until a person confirms.
+    """
+    result: dict[str, tuple[str, ...]] = {}
+    for pair in align(tagged, new).pairs:
+        if pair.a is None or pair.b is None or not pair.a.topics or pair.b.topics:
+            continue
+        result[pair.b.id] = tuple(dict.fromkeys((*result.get(pair.b.id, ()), *pair.a.topics)))
+    return result

@@ -1,0 +1,285 @@
+"""The ``billdiff`` command line: one click group, thin commands over the core library.
+
+Exit codes follow ``diff(1)`` where it applies: 0 no differences (or success), 1 differences
+(``compare``) or problems found (``validate``), 2 an error.  Errors are one line naming what,
+where and how to fix it; set ``BILLDIFF_DEBUG=1`` to see a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any, NoReturn
+
+import click
+
+from billdiff import settings
+from billdiff.errors import BilldiffError
+from billdiff.load import Corpus, load_corpus
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class UserError(click.ClickException):
+    """A user-facing error: exit code 2, one line."""
+
+    exit_code = 2
+
+    def format_message(self) -> str:
+        return self.message
+
+
+class Group(click.Group):
+    """Turns :class:`BilldiffError` and OS errors into one-line messages with exit code 2."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except BilldiffError as err:
+            raise UserError(err.message) from err
+        except OSError as err:
+            name = f"{err.filename}: " if err.filename else ""
+            raise UserError(f"{name}{err.strerror or err}") from err
+
+
+def _fail(message: str) -> NoReturn:
+    raise UserError(message)
+
+
+def get_corpus(ctx: click.Context) -> Corpus:
+    """The corpus named by ``--bills`` (loaded once per command, checked clean)."""
+    obj = ctx.ensure_object(dict)
+    if "corpus" not in obj:
+        obj["corpus"] = load_corpus(obj.get("bills")).require_clean()
+    corpus: Corpus = obj["corpus"]
+    return corpus
+
+
+def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
+    """Write *data* to *path* via a temporary file in the same folder; never half-written.
+
+    Refuses to replace an existing file unless *force*.
+    """
+    if path.exists() and not force:
+        _fail(f"{path}: already exists (pass --force to replace it)")
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        _fail(f"{path}: folder {folder} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _use_color(option: str) -> bool:
+    if option == "always":
+        return True
+    if option == "never" or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.group(cls=Group, context_settings=CONTEXT)
+@click.option("--bills", "bills", type=click.Path(file_okay=False, path_type=Path),
+              envvar="BILLDIFF_BILLS", show_envvar=True,
+              help="Corpus folder to use instead of the bundled dossier.")
+@click.version_option(package_name="billdiff")
+@click.pass_context
+def cli(ctx: click.Context, bills: Path | None) -> None:
+    """Compare laws and bills provision by provision.
+
+    The bundled corpus is the Massachusetts face-recognition dossier: G.L. c. 6, § 220 and the
+    bills that would replace it.  Summaries are ours, not the law.
+    """
+    ctx.ensure_object(dict)["bills"] = bills
+
+
+@cli.command("list")
+@click.pass_context
+def list_cmd(ctx: click.Context) -> None:
+    """List the documents, oldest first, with how complete each text is."""
+    corpus = get_corpus(ctx)
+    for doc in corpus.ordered_documents():
+        click.echo(f"{doc.id:<22} {doc.number:<18} {doc.filed or '':<10} "
+                   f"{doc.provenance.completeness.value:<8} {doc.title}")
+
+
+@cli.command("show")
+@click.argument("doc")
+@click.option("--section", "section_id", metavar="ID", help="Show only this section (by id).")
+@click.option("--lines", "lines", metavar="A-B",
+              help="Show the sections that span these printed lines (Massachusetts bills).")
+@click.pass_context
+def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | None) -> None:
+    """Show a document's text, section by section, with its provenance."""
+    from billdiff.model import iter_sections
+    from billdiff.textout import format_document
+
+    corpus = get_corpus(ctx)
+    document = corpus.document(doc)
+    if lines:
+        try:
+            start_s, _, end_s = lines.partition("-")
+            start, end = int(start_s), int(end_s or start_s)
+        except ValueError:
+            _fail(f"--lines {lines!r}: expected a range like 209-240")
+        hits = [s for s, _ in iter_sections(document.sections)
+                if s.lines and s.lines.start <= end and s.lines.end >= start]
+        if not hits:
+            _fail(f"{doc}: no section spans printed lines {start}-{end} "
+                  "(only imported official texts record printed lines)")
+        for s in hits:
+            assert s.lines is not None
+            click.echo(f"lines {s.lines.start}-{s.lines.end}  {s.number or s.id}  [{s.id}]")
+            click.echo(f"  {s.text}")
+        return
+    click.echo(format_document(document, corpus, section_id))
+
+
+@cli.command("topics")
+@click.pass_context
+def topics_cmd(ctx: click.Context) -> None:
+    """List the topics (the provisions people ask about)."""
+    corpus = get_corpus(ctx)
+    for topic in corpus.topics.values():
+        click.echo(f"{topic.id:<24} {topic.title}")
+        click.echo(f"{'':<24} {topic.question}")
+
+
+@cli.command("compare")
+@click.argument("a")
+@click.argument("b")
+@click.option("--topic", "topics", multiple=True, metavar="T",
+              help="Compare only this topic (repeatable).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
+              show_default=True)
+@click.option("--granularity", type=click.Choice(["word", "char"]), default="word",
+              show_default=True)
+@click.option("--normalize-quotes/--keep-quotes", default=False, show_default=True,
+              help="Treat curly and straight quotes as the same.")
+@click.option("--all", "show_all", is_flag=True, help="Text format: show unchanged pairs too.")
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write to this file instead of standard output.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.pass_context
+def compare_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...], fmt: str,
+                granularity: str, normalize_quotes: bool, show_all: bool, color: str,
+                out: Path | None, force: bool) -> None:
+    """Compare document A with document B, provision by provision.
+
+    Put the earlier text first: A is shown on the left.  Exit code 0 when nothing differs,
+    1 when something does, 2 on error.
+    """
+    from billdiff.compare import CompareOptions, cached_compare
+
+    corpus = get_corpus(ctx)
+    doc_a, doc_b = corpus.document(a), corpus.document(b)
+    options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
+                             quotes=normalize_quotes, topics=tuple(topics))
+    result = cached_compare(doc_a, doc_b, corpus=corpus, options=options)
+    if fmt == "json":
+        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
+    elif fmt == "html":
+        from billdiff.render import standalone_comparison
+
+        text = standalone_comparison(result, corpus)
+    else:
+        from billdiff.textout import format_comparison
+
+        text = format_comparison(result, color=_use_color(color) and out is None,
+                                 show_unchanged=show_all) + "\n"
+    if out is not None:
+        write_atomically(out, text.encode("utf-8"), force=force)
+    else:
+        click.echo(text, nl=False)
+    ctx.exit(1 if result.changed else 0)
+
+
+@cli.command("validate")
+@click.pass_context
+def validate_cmd(ctx: click.Context) -> None:
+    """Check every file of the corpus; list every problem; exit 1 if there is any."""
+    corpus = load_corpus(ctx.ensure_object(dict).get("bills"))
+    for problem in corpus.problems:
+        click.echo(str(problem))
+    if corpus.problems:
+        click.echo(f"{len(corpus.problems)} problem(s) in {corpus.root}", err=True)
+        ctx.exit(1)
+    click.echo(f"{corpus.root}: OK ({len(corpus.documents)} documents, {len(corpus.topics)} "
+               f"topics, {len(corpus.analyses)} analyses, {len(corpus.sources)} sources, "
+               f"{len(corpus.facts)} facts)")
+
+
+@cli.command("import")
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--format", "fmt", default="auto", show_default=True,
+              help="auto, dc-xml, ma-bill, plain or pdf.")
+@click.option("--id", "doc_id", required=True, help="Id of the new document (its file name).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Write the document YAML here (default: standard output).")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.option("--suggest-topics-from", "related", metavar="DOC",
+              help="Suggest topics for the new sections from this tagged document.")
+@click.pass_context
+def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, out: Path | None,
+               force: bool, related: str | None) -> None:
+    """Turn an official text (DC Code XML, MA bill text, PDF or plain text) into a document."""
+    from billdiff.importers import dump_document, run_import
+
+    if out is not None and out.exists() and not force:
+        _fail(f"{out}: already exists (pass --force to replace it)")
+    document = run_import(path, fmt, doc_id)
+    if related:
+        from billdiff.importers import apply_topic_suggestions
+
+        document = apply_topic_suggestions(document, get_corpus(ctx).document(related))
+    text = dump_document(document)
+    if out is None:
+        click.echo(text, nl=False)
+    else:
+        write_atomically(out, text.encode("utf-8"), force=force)
+        click.echo(f"wrote {out} ({sum(1 for _ in _count(document))} sections)", err=True)
+
+
+def _count(document: Any) -> Any:
+    from billdiff.model import iter_sections
+
+    return iter_sections(document.sections)
+
+
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True)
+@click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
+    """Serve the web app on the corpus (development server; see the README for production)."""
+    from billdiff.web import create_app
+
+    bills = ctx.ensure_object(dict).get("bills")
+    app = create_app({"BILLS_DIR": str(settings.bills_dir(bills))})
+    click.echo(f"billdiff: serving {settings.bills_dir(bills)} on http://{host}:{port}/",
+               err=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False)
+
+
+def main() -> None:
+    """Console entry point: no traceback for a user unless ``BILLDIFF_DEBUG`` is set."""
+    try:
+        cli.main(prog_name="billdiff")
+    except SystemExit:
+        raise
+    except Exception as err:  # noqa: BLE001 - last line of defence for users
+        if os.environ.get("BILLDIFF_DEBUG"):
+            raise
+        click.echo(f"billdiff: internal error: {type(err).__name__}: {err} "
+                   "(set BILLDIFF_DEBUG=1 for details, and please report it)", err=True)
+        sys.exit(2)

@@ -1,0 +1,56 @@
+"""Canonical text for comparison: remove what a reader would not call a change.
+
+- line endings (CRLF, CR) become LF; Unicode is put in NFC form;
+- non-breaking and other fixed-width spaces become a plain space;
+- zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) and soft hyphens are removed;
+- optionally, curly quotes and apostrophes become straight ones (``quotes=True``);
+- bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) are *not* removed: each
+  is replaced by a visible marker such as ``⟦U+202E⟧`` so that a reader sees text that could
+  otherwise display in a misleading order.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u2007\u202f\u2000\u2001\u2002\u2003\u2004\u2005"
+                                 "\u2006\u2008\u2009\u200a\u205f\u3000"), " ")
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_QUOTES = {
+    ord("\u2018"): "'", ord("\u2019"): "'", ord("\u201a"): "'", ord("\u201b"): "'",
+    ord("\u2032"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u201e"): '"',
+    ord("\u201f"): '"', ord("\u2033"): '"',
+}
+BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
+_BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
+
+
+def bidi_marker(char: str) -> str:
+    """The visible stand-in for one bidi control character."""
+    return f"⟦U+{ord(char):04X}⟧"
+
+
+@dataclass(frozen=True)
+class NormalizeOptions:
+    """Which equivalences the comparison applies."""
+
+    quotes: bool = False
+
+
+def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
+    """Return *text* in the canonical form used for comparison (see the module docstring)."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFC", text)
+    text = text.translate(_SPACES).translate(_INVISIBLE)
+    if options.quotes:
+        text = text.translate(_QUOTES)
+    if _BIDI_RE.search(text):
+        text = _BIDI_RE.sub(lambda m: bidi_marker(m.group()), text)
+    return text
+
+
+def has_bidi_controls(text: str) -> bool:
+    """True if *text* holds a bidi control character."""
+    return _BIDI_RE.search(text) is not None
