@@ -1,0 +1,5 @@
+"""``python -m billdiff`` runs the command line."""
+
+from billdiff.cli import main
+
+main()

@@ -1,0 +1,162 @@
+"""The billdiff command line: outputs, exit codes (0 same, 1 differ, 2 error), clear errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from billdiff.cli import cli
+
+DOC = """\
+id: {id}
+kind: bill
+jurisdiction: Testland
+number: "{number}"
+title: An Act for testing
+filed: "{filed}"
+official_url: https://example.org/{id}
+provenance:
+  completeness: complete
+  summary: Written for the tests.
+  sources:
+    - url: https://example.org/{id}
+      description: test
+sections:
+  - id: sec_1
+    number: "1"
+    status: official
+    text: "{text}"
+    topics: [warrant]
+"""
+TOPICS = """\
+topics:
+  - id: warrant
+    title: Warrant requirement
+    question: When do police need a warrant?
+"""
+
+
+@pytest.fixture
+def bills(tmp_path: Path) -> Path:
+    root = tmp_path / "corpus"
+    (root / "documents").mkdir(parents=True)
+    for id_, number, filed, text in (("old", "H.1", "2020-01-01", "Police need a court order."),
+                                     ("new", "H.2", "2024-01-01", "Police need a warrant."),
+                                     ("same", "H.3", "2025-01-01", "Police need a warrant.")):
+        (root / "documents" / f"{id_}.yaml").write_text(
+            DOC.format(id=id_, number=number, filed=filed, text=text), encoding="utf-8")
+    (root / "topics.yaml").write_text(TOPICS, encoding="utf-8")
+    return root
+
+
+def run(bills: Path, *args: str):
+    return CliRunner().invoke(cli, ["--bills", str(bills), *args], catch_exceptions=False)
+
+
+def test_list(bills):
+    result = run(bills, "list")
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert [line.split()[0] for line in lines] == ["old", "new", "same"]
+
+
+def test_topics(bills):
+    result = run(bills, "topics")
+    assert result.exit_code == 0
+    assert "warrant" in result.output and "When do police need a warrant?" in result.output
+
+
+def test_show_document_and_section(bills):
+    result = run(bills, "show", "old")
+    assert result.exit_code == 0, result.output
+    assert "H.1: An Act for testing" in result.output
+    assert "Police need a court order." in result.output
+    assert "[sec_1; official text]" in result.output
+    result = run(bills, "show", "old", "--section", "nope")
+    assert result.exit_code == 2
+    assert "has no section 'nope'" in result.output
+
+
+def test_compare_exit_codes(bills):
+    assert run(bills, "compare", "new", "same").exit_code == 0
+    changed = run(bills, "compare", "old", "new", "--color", "never")
+    assert changed.exit_code == 1
+    assert "Police need a [-court order.-]{+warrant.+}" in changed.output
+
+
+def test_compare_json(bills):
+    result = run(bills, "compare", "old", "new", "--format", "json")
+    assert result.exit_code == 1
+    data = json.loads(result.output)
+    assert data["a"]["id"] == "old" and data["b"]["id"] == "new"
+    (pair,) = data["pairs"]
+    assert pair["topic"] == "warrant"
+    assert pair["a_section"]["id"] == "sec_1" and pair["b_section"]["id"] == "sec_1"
+    assert pair["ops"] == [{"op": "equal", "text": "Police need a "},
+                           {"op": "delete", "text": "court order."},
+                           {"op": "insert", "text": "warrant."}]
+    assert pair["stats"]["words_deleted"] == 2
+    assert data["only_in_a"] == [] and data["only_in_b"] == []
+
+
+def test_compare_unknown_document_and_topic(bills):
+    result = run(bills, "compare", "old", "ghost")
+    assert result.exit_code == 2
+    assert result.output.strip().startswith("Error: ")
+    assert "unknown document 'ghost'" in result.output and "known documents:" in result.output
+    result = run(bills, "compare", "old", "new", "--topic", "nope")
+    assert result.exit_code == 2 and "unknown topic 'nope'" in result.output
+
+
+def test_compare_writes_out_file_and_refuses_to_overwrite(bills, tmp_path):
+    out = tmp_path / "cmp.json"
+    assert run(bills, "compare", "old", "new", "--format", "json", "--out", str(out)).exit_code == 1
+    assert json.loads(out.read_text())["b"]["id"] == "new"
+    again = run(bills, "compare", "old", "new", "--format", "json", "--out", str(out))
+    assert again.exit_code == 2 and "already exists" in again.output
+
+
+def test_missing_corpus_folder(tmp_path):
+    result = run(tmp_path / "nowhere", "list")
+    assert result.exit_code == 2
+    assert "corpus folder does not exist" in result.output
+
+
+def test_validate_clean_and_broken(bills):
+    result = run(bills, "validate")
+    assert result.exit_code == 0 and "OK (3 documents" in result.output
+    (bills / "documents" / "bad.yaml").write_text("id: bad\nnumber: 1.10\n", encoding="utf-8")
+    result = run(bills, "validate")
+    assert result.exit_code == 1
+    assert "documents/bad.yaml: kind: Field required (line 1)" in result.output
+
+
+def test_commands_refuse_a_broken_corpus(bills):
+    (bills / "documents" / "bad.yaml").write_text("id: [\n", encoding="utf-8")
+    result = run(bills, "list")
+    assert result.exit_code == 2
+    assert "run `billdiff validate`" in result.output
+
+
+def test_bills_env_variable(bills):
+    result = CliRunner().invoke(cli, ["list"], env={"BILLDIFF_BILLS": str(bills)})
+    assert result.exit_code == 0 and "old" in result.output
+
+
+def test_no_traceback_for_a_user(tmp_path):
+    """A real process: bad YAML in the corpus gives one line on stderr and exit code 2."""
+    root = tmp_path / "c"
+    (root / "documents").mkdir(parents=True)
+    (root / "documents" / "x.yaml").write_bytes(b"!!python/object/apply:os.system ['true']\n")
+    env = {k: v for k, v in os.environ.items() if k != "BILLDIFF_DEBUG"}
+    proc = subprocess.run([sys.executable, "-m", "billdiff", "--bills", str(root), "list"],
+                          capture_output=True, text=True, env=env, timeout=60)
+    assert proc.returncode == 2
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert "x.yaml" in proc.stderr

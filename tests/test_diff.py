@@ -1,0 +1,186 @@
+"""billdiff.diff: exact small cases for each kind of change, and invariants under Hypothesis."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from billdiff import diff as diffmod
+from billdiff.diff import Op, diff_texts, stats_of, tokenize
+
+
+def ops(a: str, b: str, granularity: str = "word") -> list[tuple[str, str]]:
+    return [(o.op, o.text) for o in diff_texts(a, b, granularity).ops]  # type: ignore[arg-type]
+
+
+def test_tokens_keep_trailing_whitespace_and_rebuild_the_text():
+    text = "  Section 220. (a) As used\nin this section,\n\n"
+    assert tokenize(text) == ["  ", "Section ", "220. ", "(a) ", "As ", "used\n", "in ",
+                              "this ", "section,\n\n"]
+    assert "".join(tokenize(text)) == text
+
+
+def test_identical_texts_give_one_equal_run_and_no_change():
+    d = diff_texts("a court order", "a court order")
+    assert [(o.op, o.text) for o in d.ops] == [("equal", "a court order")]
+    assert not d.changed
+    assert d.stats.words_inserted == d.stats.words_deleted == 0
+
+
+def test_empty_texts():
+    assert ops("", "") == []
+    assert ops("", "new words") == [("insert", "new words")]
+    assert ops("old words", "") == [("delete", "old words")]
+
+
+def test_replaced_word():
+    assert ops("the cat sat on the mat", "the dog sat on the mat") == [
+        ("equal", "the "), ("delete", "cat "), ("insert", "dog "), ("equal", "sat on the mat")]
+
+
+def test_inserted_clause():
+    assert ops("police may search with a court order.",
+               "police may search with a warrant, except in emergencies.") == [
+        ("equal", "police may search with a "),
+        ("delete", "court order."),
+        ("insert", "warrant, except in emergencies."),
+    ]
+
+
+def test_words_appended_at_the_end_do_not_rewrite_the_last_word():
+    assert ops("a b c", "a b c d") == [("equal", "a b c"), ("insert", " d")]
+
+
+def test_deleted_words_in_the_middle():
+    assert ops("shall, unless the context clearly requires otherwise, have the",
+               "shall, have the") == [("equal", "shall, "),
+                                      ("delete", "unless the context clearly requires otherwise, "),
+                                      ("equal", "have the")]
+
+
+def test_punctuation_belongs_to_its_word():
+    # Tokens are whole words with their punctuation: "shall," and "shall" differ as words.
+    assert ops("shall, unless otherwise, have", "shall have") == [
+        ("delete", "shall, unless otherwise, "), ("insert", "shall "), ("equal", "have")]
+
+
+def test_whitespace_only_change_is_its_own_small_edit():
+    assert ops("a  b", "a b") == [("equal", "a"), ("delete", "  "), ("insert", " "),
+                                  ("equal", "b")]
+
+
+def test_changed_paragraph_among_unchanged_ones():
+    a = "(a) First.\n(b) Second rule applies.\n(c) Third.\n"
+    b = "(a) First.\n(b) Second rule never applies.\n(c) Third.\n"
+    assert ops(a, b) == [("equal", "(a) First.\n(b) Second rule "), ("insert", "never "),
+                         ("equal", "applies.\n(c) Third.\n")]
+
+
+def test_moved_paragraph_is_a_delete_and_an_insert():
+    a = "one.\ntwo.\nthree.\n"
+    b = "two.\nthree.\none.\n"
+    assert ops(a, b) == [("delete", "one.\n"), ("equal", "two.\nthree.\n"), ("insert", "one.\n")]
+
+
+def test_deletion_comes_before_insertion_within_a_hunk():
+    result = diff_texts("x alpha y", "x beta y").ops
+    kinds = [o.op for o in result]
+    assert kinds == ["equal", "delete", "insert", "equal"]
+
+
+def test_semantic_cleanup_merges_coincidental_matches():
+    # Without cleanup the shared "the " would split one rewrite into three hunks.
+    a = "the registrar shall keep the records"
+    b = "the state police may destroy the files"
+    d = diff_texts(a, b)
+    assert d.stats.regions == 1
+    assert d.a_text == a and d.b_text == b
+
+
+def test_char_granularity_refines_inside_words():
+    d = diff_texts("July 28, 2009", "July 16, 2019", "char")
+    assert d.granularity == "char"
+    assert d.a_text == "July 28, 2009" and d.b_text == "July 16, 2019"
+    assert ("equal", "July ") in [(o.op, o.text) for o in d.ops]
+    # statistics stay word-based whatever the granularity
+    assert d.stats.words_deleted == 2 and d.stats.words_inserted == 2
+
+
+def test_stats_exact():
+    s = stats_of([Op("equal", "a b "), Op("delete", "c d e "), Op("insert", "f "),
+                  Op("equal", "g")])
+    assert (s.words_a, s.words_b, s.words_deleted, s.words_inserted, s.regions) == (6, 4, 3, 1, 1)
+    assert s.changed_share == pytest.approx(4 / 10)
+    assert s.to_json()["changed_share"] == 0.4
+
+
+def test_large_run_falls_back_to_sentences_then_flags_positional_pairing(monkeypatch):
+    monkeypatch.setattr(diffmod, "GUARD_TOKENS", 8)
+    a = "One two three four five six seven. Eight nine ten eleven twelve thirteen fourteen."
+    b = "One two three four five six seven. Eight nine TEN eleven twelve thirteen fourteen."
+    d = diff_texts(a, b)
+    assert not d.approximate  # sentence level found the common sentence
+    assert [o.op for o in d.ops].count("delete") == 1
+    unrelated_a = " ".join(f"w{i}" for i in range(40))
+    unrelated_b = " ".join(f"v{i}" for i in range(40))
+    d2 = diff_texts(unrelated_a, unrelated_b)
+    assert d2.approximate
+    assert d2.a_text == unrelated_a and d2.b_text == unrelated_b
+
+
+ALPHABET = st.sampled_from(["a", "b", "c", "the ", " ", "  ", "\n", "\n\n", ". ", "x.", ";",
+                            "\u00a0", "\u200b", "“", "”", "<", "&", "\u202e"])
+TEXT = st.lists(ALPHABET, max_size=40).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, TEXT, st.sampled_from(["word", "char"]))
+def test_runs_rebuild_both_texts(a, b, granularity):
+    d = diff_texts(a, b, granularity)
+    assert d.a_text == a
+    assert d.b_text == b
+    assert all(o.text for o in d.ops)
+    # neighbours never share a kind (runs are merged)
+    assert all(x.op != y.op for x, y in zip(d.ops, d.ops[1:], strict=False))
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT)
+def test_identical_inputs_give_no_change(a):
+    d = diff_texts(a, a)
+    assert not d.changed
+    assert d.stats.words_inserted == d.stats.words_deleted == 0
+
+
+def _cuts(runs: list[str]) -> list[int]:
+    cuts, pos = [], 0
+    for text in runs[:-1]:
+        pos += len(text)
+        cuts.append(pos)
+    return cuts
+
+
+@settings(max_examples=300, deadline=None)
+@given(TEXT, TEXT)
+def test_word_runs_never_split_a_word(a, b):
+    d = diff_texts(a, b)
+    for text, kinds in ((a, ("equal", "delete")), (b, ("equal", "insert"))):
+        runs = [o.text for o in d.ops if o.op in kinds]
+        for p in _cuts(runs):
+            assert text[p - 1].isspace() or text[p].isspace(), (text, p, d.ops)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["alpha ", "beta ", "gamma. ", "delta\n", "eps "]),
+                max_size=300).map("".join),
+       st.lists(st.sampled_from(["alpha ", "beta ", "gamma. ", "delta\n", "zeta "]),
+                max_size=300).map("".join))
+def test_guarded_paths_rebuild_texts(monkeypatch_free_a, monkeypatch_free_b):
+    old = diffmod.GUARD_TOKENS
+    diffmod.GUARD_TOKENS = 16
+    try:
+        d = diff_texts(monkeypatch_free_a, monkeypatch_free_b)
+    finally:
+        diffmod.GUARD_TOKENS = old
+    assert d.a_text == monkeypatch_free_a and d.b_text == monkeypatch_free_b
