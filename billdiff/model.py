@@ -167,7 +167,9 @@ class Section(Strict):
     def _text_matches_status(self) -> Section:
         if self.status is TextStatus.MISSING and self.text.strip():
             raise ValueError("a section whose status is 'missing' must have no text")
-        if self.status is not TextStatus.MISSING and not self.text.strip() and not self.children:
+        if (self.status is not TextStatus.MISSING and not self.text.strip()
+                and not self.children and not self.heading):
+            # A heading alone is real official content (e.g. "[Reserved]." sections).
             raise ValueError(
                 f"section has status {self.status.value!r} but no text "
                 "(give its text, or mark it status: missing)"

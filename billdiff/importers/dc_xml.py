@@ -20,7 +20,9 @@ Mapping (namespace ``https://code.dccouncil.us/schemas/dc-library``):
 - ``<aftertext>`` (closing text after a section's paras) -> a child Section
   ``<parent-id>__aftertext_<n>`` with no number, placed after the paras, so its order is kept.
   Any other text found among a section's or para's children after its first para (none in the
-  corpus) is kept the same way; an unknown child element before the paras is read as text.
+  corpus) is kept the same way; an unknown child element before the paras, or a second
+  ``<heading>``, is read as text.  ``<annotations>`` and ``<reason>`` of a para (none in the
+  corpus) go to its notes and note.  A ``<prefix>`` directly in a section is ignored.
 
 Text: every ``<text>`` is flattened to plain text (``<cite>``, ``<code-cite>``, ``<em>``,
 ``<strong>`` become their text).  Runs of XML whitespace (space, tab, CR, LF) are pretty-printing,
@@ -31,8 +33,8 @@ own line, table cells are separated by one space; several ``<text>`` elements in
 joined with a newline.
 
 A node with no text and no children is never given invented text: a para like that is skipped
-unless it has a heading; a top-level section like that (``[Reserved].`` sections have a heading
-only) is kept with status ``missing``, a note saying so, and its official URL.
+unless it has a heading; a node with a heading only (``[Reserved].`` sections) is official
+content and keeps status ``official`` with empty text and a note saying so.
 
 Sibling ids that clash (odd or repeated nums) get ``__2``, ``__3``... in document order, and ids
 are checked unique across the whole document.
@@ -131,6 +133,12 @@ def _flatten(elem: Element) -> str:
         return re.sub(" {2,}", " ", joined).strip(" ")
     lines = (re.sub(" {2,}", " ", line).strip(" ") for line in joined.split(_NL))
     return "\n".join(line for line in lines if line)
+
+
+def _first(node: Element, tag: str) -> str:
+    """The flattened text of the first child *tag* (one line), or ''."""
+    child = node.find(tag)
+    return "" if child is None else _flatten(child).replace("\n", " ")
 
 
 def _join(texts: Iterable[str]) -> str:
@@ -301,7 +309,7 @@ def _notes(section: Element) -> tuple[str, ...]:
     return tuple(notes)
 
 
-_STRUCTURE = frozenset({NUM, PREFIX, HEADING, REASON, ANNOTATIONS})
+_STRUCTURE = frozenset({NUM, PREFIX, HEADING, REASON})
 
 
 def _body(
@@ -329,6 +337,7 @@ def _body(
 
     if node.text and node.text.strip():
         text_chunk(_clean(node.text))
+    structure_seen: set[str] = set()
     for child in node:
         if child.tag == PARA:
             position += 1
@@ -336,9 +345,11 @@ def _body(
             para = _para(child, ident, number, position, ids, where)
             if para is not None:
                 children.append(para)
-        elif child.tag in _STRUCTURE:
-            pass
-        else:  # <text>, <aftertext>, and anything unknown: keep its text
+        elif child.tag == ANNOTATIONS:
+            pass  # read by _notes
+        elif child.tag in _STRUCTURE and child.tag not in structure_seen:
+            structure_seen.add(child.tag)  # the first <num>, <heading>... is read by the caller
+        else:  # <text>, <aftertext>, a second <heading>, anything unknown: keep its text
             text_chunk(_flatten(child))
         if child.tail and child.tail.strip():
             text_chunk(_clean(child.tail))
@@ -348,9 +359,10 @@ def _body(
 def _para(
     elem: Element, parent_id: str, parent_number: str, position: int, ids: _Ids, where: str
 ) -> Section | None:
-    num = _clean(elem.findtext(NUM))
-    prefix = _clean(elem.findtext(PREFIX))
-    heading = _clean(elem.findtext(HEADING)) or None
+    num = _first(elem, NUM)
+    prefix = _first(elem, PREFIX)
+    heading = _first(elem, HEADING) or None
+    reason = _first(elem, REASON) or None
     bare = num[1:-1] if num.startswith("(") and num.endswith(")") else num
     slug = _safe_id(bare).strip("._-")
     ident = ids.take(f"{parent_id}__para_{slug or position}", where)
@@ -362,13 +374,19 @@ def _para(
     else:
         number = f"{parent_number} {prefix + ' ' if prefix else ''}{num}"
     text, children = _body(elem, ident, number, ids, where)
+    notes = _notes(elem)
     if not text and not children:
-        if heading is None:
+        if heading is None and not notes:
             return None  # a bare num: nothing to keep
-        return Section(id=ident, number=number, heading=heading, status=TextStatus.MISSING,
-                       note="the DC Code XML gives this paragraph a heading and no text")
-    return Section(id=ident, number=number, heading=heading, text=text,
-                   status=TextStatus.OFFICIAL, children=tuple(children))
+        if heading is None:
+            return Section(id=ident, number=number, status=TextStatus.MISSING,
+                           note="the DC Code XML gives this paragraph no text"
+                           + (f" ({reason})" if reason else ""), notes=notes)
+        return Section(id=ident, number=number, heading=heading, status=TextStatus.OFFICIAL,
+                       note="the official DC Code XML has a heading and no text here"
+                       + (f" ({reason})" if reason else ""), notes=notes)
+    return Section(id=ident, number=number, heading=heading, text=text, note=reason,
+                   status=TextStatus.OFFICIAL, notes=notes, children=tuple(children))
 
 
 def _section_url(num: str) -> str:
@@ -377,19 +395,20 @@ def _section_url(num: str) -> str:
 
 def _section(root: Element, path: Path, ids: _Ids) -> Section:
     where = str(path)
-    num = _clean(root.findtext(NUM))
+    num = _first(root, NUM)
     if not num:
         raise BilldiffError("section has no <num>", where=where,
                             fix="every DC Code section file has a <num>")
-    heading = _clean(root.findtext(HEADING)) or None
-    reason = _clean(root.findtext(REASON)) or None
+    heading = _first(root, HEADING) or None
+    reason = _first(root, REASON) or None
     ident = ids.take(f"sec_{_safe_id(num)}", where)
     text, children = _body(root, ident, num, ids, where)
     url = _section_url(num)
     notes = _notes(root)
     if not text and not children:
         return Section(
-            id=ident, number=num, heading=heading, status=TextStatus.MISSING, source_url=url,
+            id=ident, number=num, heading=heading,
+            status=TextStatus.OFFICIAL if heading else TextStatus.MISSING, source_url=url,
             note="the official DC Code XML has a heading and no text for this section"
             + (f" ({reason})" if reason else ""),
             notes=notes,
@@ -428,13 +447,13 @@ def import_dc_xml(path: Path, doc_id: str) -> Document:
                 "limit", where=str(index_path), fix="import a smaller folder",
             )
         sections = tuple(_section(reader.parse(f, SECTION), f, ids) for f in files)
-        prefix = _clean(index.findtext(PREFIX)) or "Title"
-        num = _clean(index.findtext(NUM))
+        prefix = _first(index, PREFIX) or "Title"
+        num = _first(index, NUM)
         if not num:
             raise BilldiffError("index.xml has no <num>", where=str(index_path),
                                 fix="a title's index.xml starts with its <num>")
         number = f"D.C. Code {prefix} {num}"
-        title = _clean(index.findtext(HEADING)) or number
+        title = _first(index, HEADING) or number
         url = f"{SITE}/titles/{quote(num, safe='')}"
         what = f"{prefix} {num} ({len(sections):,} sections, {reader.files:,} files)"
     else:

@@ -1,0 +1,692 @@
+"""Plain enumerated text (any statute or ordinance) -> :class:`~billdiff.model.Document`.
+
+This module also holds the text machinery the Massachusetts bill importer builds on
+(:mod:`billdiff.importers.ma_bill`): layout normalisation, rejoining wrapped lines into
+paragraphs, and turning enumerated paragraphs (``(a)``, ``(1)``, ``(i)``, ``(A)``, definitions)
+into a tree of sections with the project's hierarchical ids (``sec_220__subsec_a__para_1``).
+
+Rules, in the order they apply:
+
+- **Layout.** A UTF-8 BOM is dropped; CRLF and CR become LF; form feeds are page breaks; tabs,
+  non-breaking and other fixed-width spaces become plain spaces; runs of spaces inside a line
+  become one space (layout spacing, not words); leading and trailing spaces go.
+- **Paragraphs.** A blank line always ends a paragraph.  Otherwise a printed line continues the
+  paragraph above it unless the line above is visibly short (the first word of this line would
+  have fitted on it: so the break was not a wrap) or this line opens a structure (``SECTION 1.``,
+  ``(a)``, a definition) right after a line that ends a sentence or list item.  When the lines
+  are long (typical width over 160 characters) every line is its own paragraph: the text was
+  never wrapped.  A wrap becomes one space.
+- **Hyphens at line ends** are conservative: ``surveil-`` + ``lance`` becomes ``surveillance``
+  only when the next line starts in lower case AND ``surveillance`` occurs unbroken elsewhere in
+  the same text AND the hyphenated form ``surveil-lance`` does not.  Otherwise the hyphen is kept
+  and the halves are joined without a space (``semi-`` + ``automated`` -> ``semi-automated``):
+  a wrongly kept hyphen is visible, a wrongly removed one silently changes a compound.
+- **Structure.** Enumerators are read by sequence, not by a fixed ladder: an item whose
+  predecessor is open (``(b)`` after ``(a)``) becomes its sibling; the first item of a series
+  (``(a)``, ``(1)``, ``(i)``, ``(A)``) nests under the paragraph above it.  ``(i)`` is a letter
+  when ``(h)`` is open and a roman numeral when it opens a list under a numbered paragraph (the
+  same for ``(v)``/``(u)``/``(iv)`` and ``(x)``/``(w)``/``(ix)``).  Definitions (a paragraph
+  opening with a quoted term: ``“Term”, meaning ...``) are children of the paragraph that
+  introduces them.  A paragraph that carries no label is kept as its own section ``p_N`` under
+  the section it follows: text is never dropped.
+- **Text** of a section is exactly the words of its paragraph, label included.  A paragraph that
+  opens with several labels (``Section 220. (a) As used ...``, ``(b)(1) The ...``) is split at
+  the labels: ``Section 220.`` and ``(a) As used ...`` (the single space between them is the
+  only thing not kept).
+
+Every regular expression here is anchored at the start of a line, uses bounded repetition and
+no nested quantifiers, so matching is linear in the input.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from billdiff.errors import BilldiffError, InputTooLarge
+from billdiff.model import (
+    ID_PATTERN,
+    Completeness,
+    Document,
+    DocumentKind,
+    LineSpan,
+    Provenance,
+    Section,
+    SourceRef,
+    TextStatus,
+)
+
+#: Largest text an importer accepts, in bytes (UTF-8).  Bills run to a few hundred KB.
+MAX_INPUT_BYTES = 20_000_000
+
+#: Typical line width of wrapped text when it cannot be estimated.
+DEFAULT_WIDTH = 80
+#: Deepest nesting of enumerated items; deeper "first items" become siblings instead.
+MAX_DEPTH = 12
+#: Above this typical width the text is taken as unwrapped: one paragraph per line.
+UNWRAPPED_WIDTH = 160
+
+_SPACES = re.compile(r"[ \t\u00a0\u1680\u2000-\u200a\u202f\u205f\u3000]+")
+_LINE_BREAKS = re.compile(r"\r\n|[\r\v\x85\u2028\u2029]")
+_RULE = re.compile(r"[_=\-–—*.]{3,}")
+_ENUM = re.compile(r"\(([A-Za-z]{1,6}|[0-9]{1,4}[A-Za-z]{0,2})\)(?=[\s(]|$)")
+_DEFINITION = re.compile(r"[“\"]([^”\"\n]{1,200})[”\"](?=,|:|;| means\b| shall mean\b)")
+_NUM = r"[0-9][0-9A-Za-z]{0,10}(?:[.\-–:/][0-9A-Za-z]{1,10}){0,6}"
+_PLAIN_SECTION = re.compile(
+    rf"(?:(?:SECTION|Section|SEC\.|Sec\.)\s{{1,3}}({_NUM})\.|§{{1,2}}\s{{0,3}}({_NUM})\.?)(?=\s|$)"
+)
+_TERMINAL = re.compile(r"(?:[.:;!?]|:-|: -|[.:;]”|[.:;]\"|;\s(?:and|or)|,\s(?:and|or))$")
+_WORD = re.compile(r"[A-Za-z]+")
+_ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
+
+
+# --------------------------------------------------------------------------- input
+
+
+def check_size(n_bytes: int, where: str, limit: int = MAX_INPUT_BYTES) -> None:
+    """Raise :class:`InputTooLarge` when *n_bytes* is over *limit*."""
+    if n_bytes > limit:
+        raise InputTooLarge(
+            f"input is {n_bytes:,} bytes, over the {limit:,}-byte limit for imports",
+            where=where,
+            fix="split the document, or import only the part you need",
+        )
+
+
+def read_text_file(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[str, str, list[str]]:
+    """Read *path* as text: ``(text, "sha256:...", notes)``.
+
+    UTF-8 (with or without BOM) first; Windows-1252 as a fallback, with a note saying so.
+    """
+    where = str(path)
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise BilldiffError(f"cannot read the file ({err.strerror})", where=where,
+                            fix="check the path") from err
+    check_size(size, where, limit)
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise BilldiffError(f"cannot read the file ({err.strerror})", where=where,
+                            fix="check the path and its permissions") from err
+    check_size(len(data), where, limit)
+    checksum = "sha256:" + hashlib.sha256(data).hexdigest()
+    notes: list[str] = []
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError as err:
+            raise BilldiffError(
+                f"not text: byte {err.start} cannot be read as UTF-8 or Windows-1252",
+                where=where, fix="save the file as UTF-8 text (or import a PDF with --format pdf)",
+            ) from err
+        notes.append("The file was not UTF-8; it was read as Windows-1252.")
+    return text, checksum, notes
+
+
+def text_checksum(text: str) -> str:
+    """``sha256:<hex>`` of *text* encoded as UTF-8."""
+    return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+def check_doc_id(doc_id: str) -> None:
+    """Reject a document id the schema would refuse, with the rule in the message."""
+    if not isinstance(doc_id, str) or len(doc_id) > 120 or not re.fullmatch(ID_PATTERN, doc_id):
+        raise BilldiffError(
+            f"invalid document id {doc_id!r}",
+            fix="use lower-case letters, digits, '.', '_' and '-', starting with a letter or digit",
+        )
+
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass
+class Line:
+    """One printed line after layout clean-up."""
+
+    raw: str  #: the line with only line breaks removed (for column splitting)
+    text: str  #: words of the line: number removed, spaces collapsed, stripped
+    number: int | None = None  #: printed line number, when the text is line-numbered
+    page: int | None = None  #: printed page number
+    blank_before: bool = False  #: a blank line (or page break) came before this line
+    page_start: bool = False  #: first line after a page break
+
+
+def normalize_layout(text: str, where: str = "input") -> str:
+    """Line breaks to LF, form feeds to their own line, BOM dropped; NUL rejected."""
+    if "\x00" in text:
+        raise BilldiffError("the text contains NUL bytes (a binary file?)", where=where,
+                            fix="import a text or PDF file")
+    check_size(len(text.encode("utf-8", "surrogatepass")), where)
+    text = text.removeprefix("\ufeff")
+    text = _LINE_BREAKS.sub("\n", text)
+    return text.replace("\f", "\n\f\n")
+
+
+def clean_line(raw: str) -> str:
+    """Collapse layout spacing in one line and strip it."""
+    return _SPACES.sub(" ", raw).strip()
+
+
+def split_lines(text: str) -> list[Line]:
+    """Printed lines with blank-line and page-break flags (no line-number handling)."""
+    out: list[Line] = []
+    blank = False
+    page_break = False
+    page = 1
+    saw_ff = "\f" in text
+    for raw in text.split("\n"):
+        if raw == "\f":
+            page_break = blank = True
+            page += 1
+            continue
+        cleaned = clean_line(raw)
+        if not cleaned:
+            blank = True
+            continue
+        out.append(Line(raw=raw, text=cleaned, page=page if saw_ff else None,
+                        blank_before=blank, page_start=page_break))
+        blank = page_break = False
+    return out
+
+
+def typical_width(lines: Iterable[Line]) -> int:
+    """The width the text was wrapped at: the 90th percentile of the longer lines."""
+    lengths = sorted(len(line.text) for line in lines if len(line.text) >= 40)
+    if not lengths:
+        return DEFAULT_WIDTH
+    return max(lengths[min(len(lengths) - 1, (len(lengths) * 9) // 10)], 40)
+
+
+def is_rule(text: str) -> bool:
+    """A line of underscores, dashes or dots only (a printed separator)."""
+    return _RULE.fullmatch(text) is not None
+
+
+def opens_structure(text: str) -> bool:
+    """Does a line start a section, an enumerated item or a definition?"""
+    return bool(_PLAIN_SECTION.match(text) or _ENUM.match(text) or _DEFINITION.match(text))
+
+
+def section_label(text: str) -> str | None:
+    """The number of a section heading line (``Section 220.`` -> ``220``), else None."""
+    match = _PLAIN_SECTION.match(text)
+    return (match.group(1) or match.group(2)) if match else None
+
+
+def vocabulary(lines: Iterable[Line]) -> set[str]:
+    """Lower-case words and hyphenated words seen whole (not at a line end) in the text."""
+    words: set[str] = set()
+    for line in lines:
+        tokens = line.text.split(" ")
+        for i, token in enumerate(tokens):
+            if i == len(tokens) - 1 and token.endswith("-"):
+                continue  # a line-end fragment is no evidence
+            word = token.strip("“”\"'‘’()[],.;:!?").lower()
+            if word:
+                words.add(word)
+    return words
+
+
+@dataclass
+class Paragraph:
+    """Printed lines joined into one paragraph."""
+
+    text: str
+    lines: list[Line] = field(default_factory=list)
+
+
+def join_paragraphs(lines: list[Line], *, width: int | None = None,
+                    forced_breaks: frozenset[int] = frozenset()) -> list[Paragraph]:
+    """Rejoin wrapped lines into paragraphs (see the module docstring for the rules).
+
+    *forced_breaks* holds indexes of lines that always start a paragraph.
+    """
+    if not lines:
+        return []
+    width = width or typical_width(lines)
+    unwrapped = width > UNWRAPPED_WIDTH
+    vocab = vocabulary(lines)
+    paragraphs: list[Paragraph] = []
+    for index, line in enumerate(lines):
+        current = paragraphs[-1] if paragraphs else None
+        if current is None or index in forced_breaks or line.blank_before or unwrapped:
+            paragraphs.append(Paragraph(line.text, [line]))
+            continue
+        prev = current.lines[-1].text
+        if _breaks_between(prev, line.text, width):
+            paragraphs.append(Paragraph(line.text, [line]))
+            continue
+        current.text = _join(current.text, line.text, vocab)
+        current.lines.append(line)
+    return paragraphs
+
+
+def _breaks_between(prev: str, nxt: str, width: int) -> bool:
+    if is_rule(prev) or is_rule(nxt):
+        return True
+    first_word = nxt.split(" ", 1)[0]
+    if len(prev) + 1 + len(first_word) < width * 0.9:
+        return True  # the next word would have fitted: the line ended on purpose
+    return opens_structure(nxt) and _TERMINAL.search(prev) is not None
+
+
+def _join(left: str, right: str, vocab: set[str]) -> str:
+    if left.endswith("-") and len(left) >= 2 and left[-2].isalpha() and right[:1].isalpha():
+        head = left.rsplit(" ", 1)[-1][:-1].lstrip("“\"'‘(")
+        tail = _WORD.match(right)
+        if right[:1].islower() and tail and head.isalpha():
+            whole = (head + tail.group()).lower()
+            hyphenated = f"{head}-{tail.group()}".lower()
+            if whole in vocab and hyphenated not in vocab:
+                return left[:-1] + right
+        return left + right  # keep the hyphen: a compound such as "semi-automated"
+    return f"{left} {right}"
+
+
+# --------------------------------------------------------------------------- enumerators
+
+
+def roman_value(label: str) -> int | None:
+    """Value of a lower-case roman numeral up to 89 (``i`` .. ``lxxxix``), else None."""
+    if not label or any(ch not in _ROMAN_VALUES for ch in label):
+        return None
+    total = 0
+    for i, ch in enumerate(label):
+        value = _ROMAN_VALUES[ch]
+        if i + 1 < len(label) and _ROMAN_VALUES[label[i + 1]] > value:
+            total -= value
+        else:
+            total += value
+    return total if to_roman(total) == label else None
+
+
+def to_roman(value: int) -> str:
+    """Lower-case roman numeral for 1..89."""
+    out = []
+    for number, glyph in ((50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"),
+                          (1, "i")):
+        while value >= number:
+            out.append(glyph)
+            value -= number
+    return "".join(out)
+
+
+def _letter_key(label: str) -> int | None:
+    """``a`` -> 1 .. ``z`` -> 26, ``aa`` -> 27 ...: repeated single letters only."""
+    if not label.isalpha() or len(set(label.lower())) != 1:
+        return None
+    return (len(label) - 1) * 26 + ord(label[0].lower()) - ord("a") + 1
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One reading of an enumerator label: its kind, series and place in the series."""
+
+    kind: str  #: subsec, para, clause, subpara
+    series: str  #: lower, digit, roman, upper
+    key: int
+    suffix: str = ""  #: the letters after a number (``1A``)
+
+
+def readings(label: str) -> list[Reading]:
+    """Every way *label* can be read (``i`` is a letter and a roman numeral)."""
+    if label[0].isdigit():
+        digits = re.match(r"[0-9]+", label)
+        assert digits is not None
+        return [Reading("para", "digit", int(digits.group()), label[digits.end():])]
+    out: list[Reading] = []
+    if label.islower():
+        letter = _letter_key(label)
+        if letter is not None:
+            out.append(Reading("subsec", "lower", letter))
+        roman = roman_value(label)
+        if roman is not None:
+            out.append(Reading("clause", "roman", roman))
+    elif label.isupper():
+        letter = _letter_key(label)
+        if letter is not None:
+            out.append(Reading("subpara", "upper", letter))
+    return out
+
+
+# --------------------------------------------------------------------------- tree
+
+
+@dataclass
+class Node:
+    """A section while the tree is being built."""
+
+    id: str
+    number: str | None
+    text: str
+    kind: str  #: bill, section, subsec, para, clause, subpara, def, p
+    level: int = 0
+    series: str | None = None
+    key: int = 0
+    suffix: str = ""
+    heading: str | None = None
+    span: LineSpan | None = None
+    children: list[Node] = field(default_factory=list)
+    paragraphs: int = 0  #: unlabelled children so far (for p_N ids)
+
+
+def span_of(lines: list[Line]) -> LineSpan | None:
+    """The printed lines of a paragraph: the numbered lines on the page it starts on."""
+    numbered = [line for line in lines if line.number is not None]
+    if not numbered:
+        return None
+    first = numbered[0]
+    same_page = [line.number for line in numbered
+                 if line.page == first.page and line.number is not None
+                 and line.number >= (first.number or 1)]
+    assert first.number is not None
+    return LineSpan(start=first.number, end=max(same_page, default=first.number), page=first.page)
+
+
+def slug(text: str, limit: int = 60) -> str:
+    """Lower case, every run of non-alphanumerics one hyphen: ``Biometric surveillance``."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    out = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return out[:limit].strip("-") or "term"
+
+
+def _id_part(label: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", label).strip("-") or "x"
+
+
+class TreeBuilder:
+    """Turns classified paragraphs into nested sections.
+
+    In *bill* mode (Massachusetts bills) ``SECTION 1.`` is a bill section and ``Section 220.``
+    a section it inserts; in plain mode both are top-level sections.
+    """
+
+    def __init__(self, *, bill_mode: bool) -> None:
+        self.bill_mode = bill_mode
+        self.roots: list[Node] = []
+        self.stack: list[Node] = []
+        self.used: set[str] = set()
+        self.top_paragraphs = 0
+
+    # ids ---------------------------------------------------------------
+    def _unique(self, wanted: str, parent: Node | None) -> str:
+        candidate = wanted
+        if candidate in self.used and parent is not None and not wanted.startswith(parent.id):
+            candidate = f"{parent.id}__{wanted}"
+        base, n = candidate, 2
+        while candidate in self.used:
+            candidate = f"{base}_{n}"
+            n += 1
+        if len(candidate) > 300:
+            digest = hashlib.sha256(candidate.encode()).hexdigest()[:12]
+            candidate = f"{candidate[:280]}_{digest}"
+        self.used.add(candidate)
+        return candidate
+
+    def _attach(self, node: Node, parent: Node | None) -> None:
+        (parent.children if parent is not None else self.roots).append(node)
+
+    # paragraphs --------------------------------------------------------
+    def add(self, paragraph: Paragraph) -> None:
+        """Place one paragraph (possibly several nodes when it opens with several labels)."""
+        text = paragraph.text
+        span = span_of(paragraph.lines)
+        label_span = LineSpan(start=span.start, end=span.start, page=span.page) if span else None
+        section = _PLAIN_SECTION.match(text)
+        if section:
+            rest = text[section.end():].lstrip(" ")
+            split = bool(rest) and _ENUM.match(rest) is not None
+            own = text[: section.end()] if split else text
+            label = section.group(1) or section.group(2)
+            self._add_section(text, label, own, label_span if split else span)
+            if not split:
+                return
+            text = rest
+        while True:
+            enum = _ENUM.match(text)
+            if enum is None:
+                break
+            rest = text[enum.end():].lstrip(" ")
+            chained = bool(rest) and _ENUM.match(rest) is not None
+            if not self._add_enum(enum.group(1), text[: enum.end()] if chained else text,
+                                  label_span if chained else span):
+                break  # not an enumerator we can read: keep the rest as a paragraph
+            if not chained:
+                return
+            text = rest
+        definition = _DEFINITION.match(text)
+        if definition and definition.group(1).strip():
+            self._add_definition(definition.group(1).strip(), text, span)
+            return
+        self._add_paragraph(text, span)
+
+    def _add_section(self, text: str, label: str, own: str, span: LineSpan | None) -> None:
+        is_bill = self.bill_mode and text.startswith("SECTION")
+        if is_bill or not self.bill_mode:
+            self.stack.clear()
+            parent = None
+        else:
+            self.stack[:] = [n for n in self.stack[:1] if n.kind == "bill"]
+            parent = self.stack[0] if self.stack else None
+        number = f"SECTION {label}" if is_bill else label
+        if not self.bill_mode:
+            number = label
+        node = Node(id=self._unique(f"sec_{_id_part(label)}", parent), number=number, text=own,
+                    kind="bill" if is_bill else "section", level=len(self.stack), span=span)
+        self._attach(node, parent)
+        self.stack.append(node)
+
+    def _add_enum(self, label: str, text: str, span: LineSpan | None) -> bool:
+        options = readings(label)
+        if not options:
+            return False
+        choice, sibling_of = self._place(options)
+        if sibling_of is not None:
+            del self.stack[self.stack.index(sibling_of):]
+        parent = self.stack[-1] if self.stack else None
+        prefix = f"{parent.id}__" if parent else ""
+        number = f"{parent.number}({label})" if parent and parent.number else f"({label})"
+        node = Node(id=self._unique(f"{prefix}{choice.kind}_{_id_part(label)}", None),
+                    number=number, text=text, kind=choice.kind, series=choice.series,
+                    key=choice.key, suffix=choice.suffix, span=span)
+        self._attach(node, parent)
+        self.stack.append(node)
+        return True
+
+    def _place(self, options: list[Reading]) -> tuple[Reading, Node | None]:
+        """Pick the reading of a label and the open node it follows (None: nest under top)."""
+        top = self.stack[-1] if self.stack else None
+        firsts = [o for o in options if o.key == 1 and not o.suffix]
+        # 0. a paragraph ending in ":" introduces a list: its first item nests under it, so
+        #    "(h)(1) ... the following:" then "(i)" is a roman clause, not subsection (i)
+        if top is not None and top.text.endswith((":", ":-", ": -", "—")):
+            for option in firsts:
+                if option.series != top.series:
+                    return option, self._deepest_allowed()
+        # 1. a reading whose predecessor is open: the nearest one wins
+        for node in reversed(self.stack):
+            for option in options:
+                if node.series == option.series and _follows(node, option):
+                    return option, node
+        # 2. the first item of a series opens a list under the paragraph above
+        for option in firsts:
+            return option, self._deepest_allowed()
+        # 3. a gap in a series: sibling of the nearest open item of the same series
+        for node in reversed(self.stack):
+            for option in options:
+                if node.series == option.series:
+                    return option, node
+        return options[0], None
+
+    def _deepest_allowed(self) -> Node | None:
+        """None (nest under the top) unless that would nest deeper than MAX_DEPTH."""
+        return self.stack[-1] if len(self.stack) >= MAX_DEPTH else None
+
+    def _add_definition(self, term: str, text: str, span: LineSpan | None) -> None:
+        for i in range(len(self.stack) - 1, -1, -1):
+            if self.stack[i].kind == "def":
+                del self.stack[i:]
+                break
+        parent = self.stack[-1] if self.stack else None
+        prefix = f"{parent.id}__" if parent else ""
+        number = f'{parent.number} "{term}"' if parent and parent.number else f'"{term}"'
+        node = Node(id=self._unique(f"{prefix}def_{slug(term)}", None), number=number, text=text,
+                    kind="def", span=span)
+        self._attach(node, parent)
+        self.stack.append(node)
+
+    def _add_paragraph(self, text: str, span: LineSpan | None) -> None:
+        parent = self.stack[-1] if self.stack else None
+        if parent is not None:
+            parent.paragraphs += 1
+            wanted = f"{parent.id}__p_{parent.paragraphs}"
+        else:
+            self.top_paragraphs += 1
+            wanted = f"p_{self.top_paragraphs}"
+        self._attach(Node(id=self._unique(wanted, None), number=None, text=text, kind="p",
+                          span=span), parent)
+
+    # output ------------------------------------------------------------
+    def sections(self, status: TextStatus) -> tuple[Section, ...]:
+        """The finished tree as schema sections."""
+        return tuple(to_section(node, status) for node in self.roots)
+
+
+def _follows(node: Node, option: Reading) -> bool:
+    if option.series == "digit":
+        if option.suffix:
+            return node.key == option.key and node.suffix < option.suffix
+        return node.key == option.key - 1
+    return node.key == option.key - 1
+
+
+def to_section(node: Node, status: TextStatus) -> Section:
+    """Build the schema section of *node* and its children (depth is bounded by the builder)."""
+    return Section(
+        id=node.id,
+        number=node.number,
+        heading=node.heading,
+        text=node.text,
+        status=status,
+        lines=node.span,
+        children=tuple(to_section(child, status) for child in node.children),
+    )
+
+
+# --------------------------------------------------------------------------- documents
+
+
+def today() -> str:
+    """Today's date, ISO."""
+    return date.today().isoformat()
+
+
+def build_document(fields: dict[str, object], where: str) -> Document:
+    """Validate a document, turning a schema error into a :class:`BilldiffError`."""
+    try:
+        return Document.model_validate(fields)
+    except ValidationError as err:
+        first = err.errors()[0]
+        loc = ".".join(str(part) for part in first["loc"])
+        raise BilldiffError(f"the imported document is not valid: {loc}: {first['msg']}",
+                            where=where, fix="report this input as an importer bug") from err
+
+
+def clip(text: str, limit: int = 2000) -> str:
+    """*text* cut to *limit* characters (schema short-text fields)."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_plain(
+    text: str,
+    doc_id: str,
+    *,
+    source_url: str | None = None,
+    source_description: str = "plain text import",
+    checksum: str | None = None,
+    kind: DocumentKind | str = DocumentKind.STATUTE,
+    jurisdiction: str = "unspecified",
+    title: str | None = None,
+    number: str | None = None,
+    status: TextStatus = TextStatus.OFFICIAL,
+    retrieved: str | None = None,
+    notes: Iterable[str] = (),
+) -> Document:
+    """Parse plain enumerated text into a :class:`Document` (kind ``statute`` by default).
+
+    Lines starting ``Section N.``, ``SECTION N.``, ``Sec. N.`` or ``§ N`` become top-level
+    sections (``sec_N``); ``(a)``/``(1)``/``(i)``/``(A)`` nest under them; other paragraphs are
+    kept as ``p_N`` sections.  *source_url* is required: every document names where its text came
+    from.  Raises :class:`BilldiffError` for anything it cannot turn into a valid document.
+    """
+    where = doc_id if isinstance(doc_id, str) else "input"
+    check_doc_id(doc_id)
+    if not source_url:
+        raise BilldiffError("no source URL for the imported text", where=where,
+                            fix="pass --source-url with the address the text came from")
+    lines = split_lines(normalize_layout(text, where))
+    if not lines:
+        raise BilldiffError("the text is empty", where=where, fix="import a file with text in it")
+    builder = TreeBuilder(bill_mode=False)
+    paragraphs = join_paragraphs(lines)
+    first = paragraphs[0].text
+    head: tuple[Section, ...] = ()
+    if title is None and len(paragraphs) > 1 and not opens_structure(first) and len(first) < 300:
+        title = first.rstrip(".")
+        head = (Section(id="title", text=first, status=status),)
+        paragraphs = paragraphs[1:]
+    for paragraph in paragraphs:
+        builder.add(paragraph)
+    fields: dict[str, object] = {
+        "id": doc_id,
+        "kind": DocumentKind(kind).value,
+        "jurisdiction": clip(jurisdiction),
+        "number": clip(number or doc_id),
+        "title": clip(title or number or doc_id),
+        "provenance": provenance(source_url, source_description, checksum or text_checksum(text),
+                                 retrieved, official=status is TextStatus.OFFICIAL),
+        "notes": tuple(notes),
+        "sections": head + builder.sections(status),
+    }
+    return build_document(fields, where)
+
+
+def provenance(url: str, description: str, checksum: str, retrieved: str | None, *,
+               official: bool, summary: str | None = None,
+               extra: Iterable[SourceRef] = ()) -> Provenance:
+    """Provenance of an imported text: complete, from *url*, with checksum and date."""
+    try:
+        source = SourceRef(url=url, description=clip(description or "imported text"),
+                           official=official)
+    except ValidationError as err:
+        raise BilldiffError(f"invalid source URL {url!r}",
+                            fix="give an http:// or https:// address") from err
+    return Provenance(
+        completeness=Completeness.COMPLETE,
+        summary=clip(summary or f"Imported by billdiff from {description}"),
+        sources=(source, *extra),
+        retrieved=retrieved or today(),
+        checksum=checksum,
+    )
+
+
+def import_plain(path: Path, doc_id: str, *, source_url: str | None = None,
+                 **options: object) -> Document:
+    """Import a plain-text file (see :func:`parse_plain`); the checksum is of the file's bytes."""
+    path = Path(path)
+    text, checksum, notes = read_text_file(path)
+    return parse_plain(text, doc_id, source_url=source_url,
+                       source_description=f"plain text file {path.name}", checksum=checksum,
+                       notes=notes, **options)  # type: ignore[arg-type]
