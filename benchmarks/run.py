@@ -1,0 +1,288 @@
+"""billdiff benchmarks: each measured against a named baseline in the same run.
+
+Run on demand (``make bench`` or ``.venv/bin/python benchmarks/run.py``); results are written to
+``docs/benchmarks.md``.  Measurements are interleaved (baseline, ours, baseline, ours, ...) so
+that the noise of a shared machine hits both alike; medians are reported.
+
+Needs ``../shared/corpora`` (the DC Code and the benchmark pairs); parts whose inputs are
+absent are skipped and say so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("BILLDIFF_SHARED", ROOT.parent / "shared"))
+BENCH = SHARED / "corpora" / "bench"
+DC = SHARED / "corpora" / "dc-code"
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(ROOT))
+
+from billdiff.compare import compare_documents  # noqa: E402
+from billdiff.diff import diff_texts  # noqa: E402
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def median_of(fn: Callable[[], object], reps: int) -> float:
+    times = []
+    for _ in range(reps):
+        t = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t)
+    return statistics.median(times)
+
+
+def wall(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> float:
+    t = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=False, env=env)
+    return time.perf_counter() - t
+
+
+def interleaved(fns: dict[str, Callable[[], float]], reps: int) -> dict[str, float]:
+    """Run each measurement in turn, *reps* times; return the median of each."""
+    samples: dict[str, list[float]] = {k: [] for k in fns}
+    for _ in range(reps):
+        for name, fn in fns.items():
+            samples[name].append(fn())
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def timed(fn: Callable[[], object]) -> Callable[[], float]:
+    def run() -> float:
+        t = time.perf_counter()
+        fn()
+        return time.perf_counter() - t
+    return run
+
+
+def bench_pairs(reps: int) -> list[str]:
+    if not BENCH.is_dir():
+        return [f"*Skipped: {BENCH} is absent.*"]
+    git = shutil.which("git")
+    rows = ["| pair | words (a / b) | billdiff diff | git --word-diff (process) | ratio | "
+            "exact? | changed words |", "|---|---|---|---|---|---|---|"]
+    for a_name, b_name, label in (("small_a", "small_b", "2,500 words, edited"),
+                                  ("large_a", "large_b", "1 MB, edited + moved"),
+                                  ("large_a", "large2_b", "1 MB, section moves"),
+                                  ("real_a", "real_b", "1 MB, real 116th→117th rules"),
+                                  ("worst_a", "worst_b", "1 MB, adversarial")):
+        a_path, b_path = BENCH / f"{a_name}.txt", BENCH / f"{b_name}.txt"
+        a, b = a_path.read_text(encoding="utf-8"), b_path.read_text(encoding="utf-8")
+        result = diff_texts(a, b)
+        assert result.a_text == a and result.b_text == b
+        fns = {"ours": timed(lambda a=a, b=b: diff_texts(a, b))}
+        if git:
+            fns["git"] = lambda: wall([git, "diff", "--no-index", "--word-diff", str(a_path),
+                                       str(b_path)])
+        med = interleaved(fns, reps)
+        git_t = med.get("git")
+        ratio = f"{med['ours'] / git_t:.2f}×" if git_t else "n/a"
+        st = result.stats
+        rows.append(f"| {label} | {st.words_a:,} / {st.words_b:,} | {ms(med['ours'])} | "
+                    f"{ms(git_t) if git_t else 'n/a'} | {ratio} | "
+                    f"{'approximate (flagged)' if result.approximate else 'exact'} | "
+                    f"{st.words_deleted + st.words_inserted:,} |")
+    return rows
+
+
+def bench_dc(reps: int) -> list[str]:
+    if not DC.is_dir():
+        return [f"*Skipped: {DC} is absent.*"]
+    from billdiff.importers.dc_xml import import_dc_xml
+
+    git = shutil.which("git")
+    docs = {}
+    t = time.perf_counter()
+    for rel in ("2019-01-04", "2026-06-30"):
+        for title in ("2", "7"):
+            docs[(rel, title)] = import_dc_xml(DC / rel / title, f"dc-{title}-{rel}")
+    import_time = time.perf_counter() - t
+    n_sections = sum(1 for key in docs if key[0] == "2019-01-04"
+                     for _ in _flat(docs[key]))
+
+    def ours() -> None:
+        for title in ("2", "7"):
+            compare_documents(docs[("2019-01-04", title)], docs[("2026-06-30", title)])
+
+    first = timed(ours)()
+    fns = {"ours": timed(ours)}
+    if git:
+        fns["git"] = lambda: wall([git, "diff", "--no-index", "--word-diff", "2019-01-04",
+                                   "2026-06-30"], cwd=DC)
+    med = interleaved(fns, reps)
+    changed = sum(p.changed for title in ("2", "7") for p in compare_documents(
+        docs[("2019-01-04", title)], docs[("2026-06-30", title)]).pairs)
+    git_t = med.get("git")
+    return [
+        "| what | time |", "|---|---|",
+        f"| import all four title folders (not part of the comparison) | {ms(import_time)} |",
+        f"| billdiff: align + diff titles 2 and 7, 2019 → 2026 ({n_sections:,} provisions, "
+        f"{changed} changed), first run | {ms(first)} |",
+        f"| billdiff: the same, median of {reps} | {ms(med['ours'])} |",
+        f"| git diff --no-index --word-diff on the two release folders (process) | "
+        f"{ms(git_t) if git_t else 'n/a'} |",
+        f"| ratio billdiff / git | {med['ours'] / git_t:.2f}× |" if git_t else "",
+    ]
+
+
+def _flat(doc):  # type: ignore[no-untyped-def]
+    from billdiff.align import flatten
+
+    return flatten(doc)
+
+
+def bench_cli(reps: int) -> list[str]:
+    exe = BIN / "billdiff"
+    if not exe.exists():
+        return ["*Skipped: the billdiff console script is not installed in this environment.*"]
+    from billdiff.load import load_corpus
+
+    corpus = load_corpus(ROOT / "bills")
+    docs = corpus.ordered_documents()
+    a, b = docs[0].id, docs[-1].id
+    env = {**os.environ, "NO_COLOR": "1"}
+    fns = {
+        "python": lambda: wall([sys.executable, "-c", "pass"]),
+        "billdiff": lambda: wall([str(exe), "compare", a, b], env=env),
+        "billdiff-json": lambda: wall([str(exe), "compare", a, b, "--format", "json"], env=env),
+    }
+    med = interleaved(fns, reps)
+    return ["| command (whole process) | median |", "|---|---|",
+            f"| baseline: `python -c pass` (interpreter start) | {ms(med['python'])} |",
+            f"| `billdiff compare {a} {b}` | {ms(med['billdiff'])} |",
+            f"| `billdiff compare {a} {b} --format json` | {ms(med['billdiff-json'])} |"]
+
+
+def bench_web(reps: int) -> list[str]:
+    try:
+        from billdiff.web import create_app
+    except ImportError as err:
+        return [f"*Skipped: the web app is not available ({err}).*"]
+    from billdiff.load import load_corpus
+
+    corpus = load_corpus(ROOT / "bills")
+    docs = corpus.ordered_documents()
+    # the largest bundled pair: the two documents with the most text
+    sizes = sorted(docs, key=lambda d: -sum(len(s.text) for s in _flat(d)))
+    a, b = sorted(sizes[:2], key=lambda d: (d.filed or "", d.id))
+    app = create_app({"BILLS_DIR": str(ROOT / "bills"), "TESTING": True})
+    client = app.test_client()
+    url = f"/compare?a={a.id}&b={b.id}"
+    first = timed(lambda: client.get(url))()
+    fns = {"about": timed(lambda: client.get("/api/topics")),
+           "compare": timed(lambda: client.get(url)),
+           "compare-inline": timed(lambda: client.get(url + "&view=inline"))}
+    med = interleaved(fns, reps)
+    size = len(client.get(url).data)
+    return ["| request (in-process, Flask test client) | median |", "|---|---|",
+            f"| baseline: `/api/topics` (small JSON) | {ms(med['about'])} |",
+            f"| `{url}` first request (comparison computed) | {ms(first)} |",
+            f"| `{url}` (comparison cached by content) | {ms(med['compare'])} |",
+            f"| `{url}&view=inline` | {ms(med['compare-inline'])} |",
+            f"| page size | {size / 1024:.0f} KB |"]
+
+
+def bench_factsheet(reps: int) -> list[str]:
+    try:
+        from billdiff import factsheet as fs
+    except ImportError as err:
+        return [f"*Skipped: fact sheets are not available ({err}).*"]
+    hook = getattr(fs, "benchmark_inputs", None)
+    if hook is None:
+        return ["*Skipped: billdiff.factsheet has no benchmark_inputs().*"]
+    html, render_pdf = hook(ROOT / "bills")
+    render_pdf()
+    warm = median_of(render_pdf, reps)
+    exe = BIN / "billdiff"
+    rows = ["| what | median |", "|---|---|", f"| warm in-process render | {ms(warm)} |"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = Path(tmp) / "fs.pdf"
+        html_file = Path(tmp) / "fs.html"
+        html_file.write_text(html, encoding="utf-8")
+        from billdiff.load import load_corpus
+
+        docs = load_corpus(ROOT / "bills").ordered_documents()
+        cmd = [str(exe), "factsheet", docs[0].id, docs[-1].id, "--out", str(out), "--force"]
+        chromium = shutil.which("chromium")
+        fns = {"billdiff": lambda: _wall_rss(cmd)}
+        if chromium:
+            fns["chromium"] = lambda: _wall_rss([
+                chromium, "--headless", "--no-sandbox", "--disable-gpu",
+                "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run", f"--user-data-dir={tmp}/profile",
+                f"--print-to-pdf={tmp}/chromium.pdf", "--no-pdf-header-footer",
+                html_file.as_uri()])
+        samples: dict[str, list[tuple[float, float]]] = {k: [] for k in fns}
+        for _ in range(max(3, reps // 3)):
+            for k, fn in fns.items():
+                samples[k].append(fn())  # type: ignore[arg-type]
+        for k, vals in samples.items():
+            t = statistics.median(v[0] for v in vals)
+            rss = max(v[1] for v in vals)
+            label = ("`billdiff factsheet` whole process" if k == "billdiff"
+                     else "headless Chromium `--print-to-pdf` of the same HTML (process)")
+            rows.append(f"| {label} | {ms(t)}, peak RSS {rss:.0f} MB |")
+    return rows
+
+
+def _wall_rss(cmd: list[str]) -> tuple[float, float]:
+    t = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, _, usage = os.wait4(proc.pid, 0)
+    return time.perf_counter() - t, usage.ru_maxrss / 1024
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--reps", type=int, default=15)
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
+    parser.add_argument("--only", choices=["pairs", "dc", "cli", "web", "factsheet"])
+    args = parser.parse_args()
+    sections = {
+        "pairs": ("Word-level diff of the benchmark pairs (../shared/corpora/bench)", bench_pairs),
+        "dc": ("DC Code titles 2 and 7, release 2019-01-04 against 2026-06-30", bench_dc),
+        "cli": ("`billdiff compare` on the bundled dossier, whole process", bench_cli),
+        "web": ("Compare page, largest bundled pair", bench_web),
+        "factsheet": ("Fact sheet PDF", bench_factsheet),
+    }
+    out = ["# Benchmarks", "",
+           f"Generated by `benchmarks/run.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}"
+           f"; {platform.python_implementation()} {platform.python_version()}, "
+           f"{os.cpu_count()} cores, {platform.machine()}; medians of {args.reps} interleaved "
+           "runs (baseline and ours alternate). The machine is shared and noisy (±20 % run "
+           "to run): read the ratios.", ""]
+    for key, (title, fn) in sections.items():
+        if args.only and key != args.only:
+            continue
+        print(f"== {title}", file=sys.stderr)
+        rows = fn(args.reps)
+        out += [f"## {title}", "", *[r for r in rows if r], ""]
+        print("\n".join(rows), file=sys.stderr)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    out.append(f"Peak memory of the benchmark process: {peak:.0f} MB.")
+    if not args.only:
+        args.out.write_text("\n".join(out) + "\n", encoding="utf-8")
+        print(f"wrote {args.out}", file=sys.stderr)
+    else:
+        print(json.dumps({"section": args.only}), file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
