@@ -20,7 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from billdiff.model import Document, Section, iter_sections
+from billdiff.model import Document, Section
 
 Method = Literal["topic", "id", "number", "similarity"]
 #: Pairs scoring below this are not suggested.
@@ -60,7 +60,16 @@ class Alignment:
 
 def flatten(doc: Document) -> list[Section]:
     """Every section of *doc*, parents before children, in document order."""
-    return [s for s, _ in iter_sections(doc.sections)]
+    out: list[Section] = []
+
+    def walk(sections: tuple[Section, ...]) -> None:
+        for s in sections:
+            out.append(s)
+            if s.children:
+                walk(s.children)
+
+    walk(doc.sections)
+    return out
 
 
 def _shingles(text: str) -> set[str]:
@@ -140,7 +149,6 @@ def align(a: Document, b: Document, topics: Iterable[str] = (),
     that carry none of those topics are left out entirely (a topic-filtered comparison).
     """
     flat_a, flat_b = flatten(a), flatten(b)
-    order_a = {s.id: i for i, s in enumerate(flat_a)}
     topic_list = list(dict.fromkeys(topics))
     pairs: list[SectionPair] = []
     used_a: set[str] = set()
@@ -176,19 +184,23 @@ def align(a: Document, b: Document, topics: Iterable[str] = (),
         if s.number:
             b_by_number.setdefault(s.number, s)
     still_a = []
+    numbered = 0
     for s in unmatched_a:
         match = b_by_number.pop(s.number, None) if s.number else None
         if match is None:
             still_a.append(s)
         else:
             rest.append(SectionPair(s, match, "number"))
+            numbered += 1
             b_by_id.pop(match.id, None)
     left_b = [s for s in left_b if s.id in b_by_id]
     suggestions = _suggest(still_a, left_b)
     rest.extend(suggestions)
     taken_a = {p.a.id for p in suggestions if p.a}
     taken_b = {p.b.id for p in suggestions if p.b}
-    rest.sort(key=lambda p: order_a[p.a.id] if p.a else 0)
+    if suggestions or numbered:  # id pairs are already in A's order
+        order_a = {s.id: i for i, s in enumerate(flat_a)}
+        rest.sort(key=lambda p: order_a[p.a.id] if p.a else 0)
     return Alignment(
         tuple(pairs + rest),
         tuple(s for s in still_a if s.id not in taken_a),

@@ -62,6 +62,17 @@ class PairDiff:
                      if s is None or s.status is TextStatus.MISSING or not s.text.strip())
 
     @property
+    def partial(self) -> tuple[str, ...]:
+        """The sides ("a", "b") whose text is only an excerpt or from a single source.
+
+        A difference next to where such a text stops may only show where the retrieved copy
+        ends, not a change in the law: readers are told so wherever the diff is shown.
+        """
+        return tuple(side for side, s in (("a", self.pair.a), ("b", self.pair.b))
+                     if s is not None and s.status in (TextStatus.EXCERPT,
+                                                       TextStatus.SINGLE_SOURCE))
+
+    @property
     def changed(self) -> bool:
         """True if the texts differ (a pair lacking text counts as not comparable, not changed)."""
         return self.diff is not None and self.diff.changed
@@ -84,6 +95,7 @@ class PairDiff:
             "similarity": self.pair.similarity,
             "renumbered": self.pair.renumbered,
             "lacking_text": list(self.lacking),
+            "partial_text": list(self.partial),
             "a_text": self.a_text,
             "b_text": self.b_text,
             "ops": [o.to_json() for o in self.diff.ops] if self.diff else [],
@@ -193,8 +205,9 @@ def _section_json(section: Section | None) -> dict[str, Any] | None:
             "status": section.status.value, "source_url": section.source_url}
 
 
-def _check_size(text: str, doc: Document, section: Section) -> None:
-    limit = settings.max_text_words()
+def _check_size(text: str, doc: Document, section: Section, limit: int) -> None:
+    if len(text) <= limit:  # fewer characters than the limit: fewer words too
+        return
     words = count_words(text)
     if words > limit:
         raise InputTooLarge(
@@ -204,15 +217,19 @@ def _check_size(text: str, doc: Document, section: Section) -> None:
 
 
 def diff_pair(pair: SectionPair, a_doc: Document, b_doc: Document,
-              options: CompareOptions) -> PairDiff:
+              options: CompareOptions, word_limit: int | None = None) -> PairDiff:
     """Normalise and diff one pair (no diff when a side lacks text)."""
+    limit = word_limit or settings.max_text_words()
     norm = NormalizeOptions(quotes=options.quotes)
     a_text = normalize(pair.a.text, norm) if pair.a else ""
-    b_text = normalize(pair.b.text, norm) if pair.b else ""
+    if pair.b and pair.a and pair.b.text == pair.a.text:
+        b_text = a_text  # normalising is deterministic: same input, same output
+    else:
+        b_text = normalize(pair.b.text, norm) if pair.b else ""
     if pair.a:
-        _check_size(a_text, a_doc, pair.a)
+        _check_size(a_text, a_doc, pair.a, limit)
     if pair.b:
-        _check_size(b_text, b_doc, pair.b)
+        _check_size(b_text, b_doc, pair.b, limit)
     result = PairDiff(pair, a_text, b_text, None)
     if result.lacking:
         return result
@@ -234,7 +251,8 @@ def compare_documents(a: Document, b: Document, *, corpus: Corpus | None = None,
             corpus.topic(t)
         all_topics = [t for t in corpus.topics if t in options.topics]
     alignment: Alignment = align(a, b, all_topics, only_topics=bool(options.topics))
-    pairs = tuple(diff_pair(p, a, b, options) for p in alignment.pairs)
+    limit = settings.max_text_words()
+    pairs = tuple(diff_pair(p, a, b, options, limit) for p in alignment.pairs)
     views: list[TopicView] = []
     if corpus is not None:
         for tid in all_topics:

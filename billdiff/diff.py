@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import cached_property
 from typing import Literal
 
@@ -139,24 +139,30 @@ def count_words(text: str) -> int:
     return len(text.split())
 
 
-@dataclass
 class _Builder:
-    """Collects ops, merging neighbours of the same kind."""
+    """Collects ops, merging neighbours of the same kind (joined once, at the end)."""
 
-    ops: list[Op] = field(default_factory=list)
-    approximate: bool = False
+    def __init__(self) -> None:
+        self._kinds: list[OpKind] = []
+        self._parts: list[list[str]] = []
+        self.approximate = False
 
     def add(self, kind: OpKind, text: str) -> None:
         if not text:
             return
-        if self.ops and self.ops[-1].op == kind:
-            self.ops[-1] = Op(kind, self.ops[-1].text + text)
+        if self._kinds and self._kinds[-1] == kind:
+            self._parts[-1].append(text)
         else:
-            self.ops.append(Op(kind, text))
+            self._kinds.append(kind)
+            self._parts.append([text])
 
     def extend(self, ops: Iterable[Op]) -> None:
         for o in ops:
             self.add(o.op, o.text)
+
+    @property
+    def ops(self) -> list[Op]:
+        return [Op(k, "".join(p)) for k, p in zip(self._kinds, self._parts, strict=True)]
 
 
 def _cleanup(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
@@ -385,11 +391,10 @@ def diff_texts(a: str, b: str, granularity: Granularity = "word") -> TextDiff:
     The texts are compared as given: normalise them first (:func:`billdiff.normalize.normalize`)
     if formatting differences should not count.
     """
-    out = _Builder()
     if a == b:
-        out.add("equal", a)
-    else:
-        _diff_paragraph_runs(a, b, out)
+        return TextDiff((Op("equal", a),) if a else (), granularity)
+    out = _Builder()
+    _diff_paragraph_runs(a, b, out)
     ops = tuple(_ordered(out.ops))
     if granularity == "char":
         return TextDiff(tuple(_refine_chars(list(ops))), granularity, out.approximate, ops)

@@ -39,15 +39,24 @@ class NormalizeOptions:
     quotes: bool = False
 
 
+_SPECIAL_RE = re.compile("[" + "".join(map(chr, _SPACES)) + "".join(map(chr, _INVISIBLE))
+                         + "\r" + BIDI_CONTROLS + "]")
+_QUOTE_RE = re.compile("[" + "".join(map(chr, _QUOTES)) + "]")
+
+
 def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
     """Return *text* in the canonical form used for comparison (see the module docstring)."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFC", text)
-    text = text.translate(_SPACES).translate(_INVISIBLE)
-    if options.quotes:
+    # Most legal text needs none of this: check first with one C-speed scan each, because a
+    # per-character translate of every section of a whole code costs more than diffing it.
+    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    if _SPECIAL_RE.search(text):
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+        text = text.translate(_SPACES).translate(_INVISIBLE)
+        if _BIDI_RE.search(text):
+            text = _BIDI_RE.sub(lambda m: bidi_marker(m.group()), text)
+    if options.quotes and _QUOTE_RE.search(text):
         text = text.translate(_QUOTES)
-    if _BIDI_RE.search(text):
-        text = _BIDI_RE.sub(lambda m: bidi_marker(m.group()), text)
     return text
 
 

@@ -79,6 +79,12 @@ def format_pair(pair: PairDiff, a: Document, b: Document, color: bool = False) -
         lines.append("  Not compared: see the analyses (`billdiff compare --format json`).")
         return "\n".join(lines)
     d = pair.diff
+    for side, doc, sec in (("a", a, pair.a_section), ("b", b, pair.b_section)):
+        if side in pair.partial and sec is not None:
+            lines.append(f"  caveat: {doc.number} {sec.number or sec.id} is "
+                         f"{STATUS_LABEL[sec.status]}"
+                         + (f" ({_safe(sec.note)})" if sec.note else "")
+                         + "; a difference where it stops may not be a change in the law")
     if not d.changed:
         lines.append("  (no change)")
     st = d.stats
