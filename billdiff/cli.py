@@ -283,3 +283,58 @@ def main() -> None:
         click.echo(f"billdiff: internal error: {type(err).__name__}: {err} "
                    "(set BILLDIFF_DEBUG=1 for details, and please report it)", err=True)
         sys.exit(2)
+
+
+@cli.command("factsheet")
+@click.argument("a")
+@click.argument("b")
+@click.option("--topic", "topics", multiple=True, metavar="T",
+              help="A provision to show (repeatable; default: warrant-requirement, "
+                   "surveillance-ban, due-process).")
+@click.option("--org", "org_file", type=click.Path(dir_okay=False, path_type=Path),
+              help="Organisation YAML (name, logo, colors, contact, ask, call_to_action); "
+                   "see examples/org.yaml.")
+@click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter",
+              show_default=True)
+@click.option("--site-url", envvar="SITE_URL", default="http://127.0.0.1:5000",
+              show_default=True, help="Base URL of the live site (for the link and QR code).")
+@click.option("--date", "date_text", metavar="YYYY-MM-DD",
+              help="Date printed on the sheet (default: today).")
+@click.option("--html", "as_html", is_flag=True, help="Write the HTML instead of the PDF.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Write the PDF (or HTML) here.")
+@click.option("--force", is_flag=True, help="Replace --out if it exists.")
+@click.pass_context
+def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
+                  org_file: Path | None, paper: str, site_url: str, date_text: str | None,
+                  as_html: bool, out: Path, force: bool) -> None:
+    """Make a one-page fact sheet (PDF) comparing A (current law) with B (the bill).
+
+    The sheet is rendered fully in memory and written atomically: on any error no file is
+    left behind.
+    """
+    import datetime as dt
+
+    from billdiff import factsheet
+
+    if out.exists() and not force:
+        _fail(f"{out}: already exists (pass --force to replace it)")
+    if not out.parent.is_dir() if str(out.parent) else False:
+        _fail(f"{out}: folder {out.parent} does not exist")
+    if out.parent.is_dir() and not os.access(out.parent, os.W_OK):
+        _fail(f"{out}: folder {out.parent} is not writable")
+    try:
+        date = dt.date.fromisoformat(date_text) if date_text else dt.date.today()
+    except ValueError:
+        raise BilldiffError(f"--date {date_text!r} is not a date",
+                            fix="use YYYY-MM-DD") from None
+    factsheet.check_site_url(site_url)
+    org = factsheet.load_org(org_file) if org_file is not None else factsheet.DEFAULT_ORG
+    corpus = get_corpus(ctx)
+    request = factsheet.FactSheetRequest(a, b, tuple(topics), paper, site_url, date)
+    data, sheet = factsheet.make_pdf(corpus, request, org)
+    if as_html:
+        data = factsheet.render_html(sheet).encode("utf-8")
+    write_atomically(out, data, force=force)
+    click.echo(f"wrote {out} ({len(sheet.provisions)} provisions, {len(sheet.facts)} facts)",
+               err=True)

@@ -33,7 +33,7 @@ from diff_match_patch import diff_match_patch
 try:  # cydifflib is a C implementation of difflib's matcher with identical opcodes.
     from cydifflib import SequenceMatcher
 except ImportError:  # pragma: no cover - exercised only where the wheel is missing
-    from difflib import SequenceMatcher  # type: ignore[assignment]
+    from difflib import SequenceMatcher
 
 OpKind = Literal["equal", "insert", "delete"]
 Granularity = Literal["word", "char"]
@@ -47,7 +47,7 @@ CHAR_REFINE_LIMIT = 4000
 
 _DMP = diff_match_patch()
 _DMP.Diff_Timeout = 0  # never let a clock change the answer
-_DMP_OP = {-1: "delete", 0: "equal", 1: "insert"}
+_DMP_OP: dict[int, OpKind] = {-1: "delete", 0: "equal", 1: "insert"}
 _OP_DMP = {"delete": -1, "equal": 0, "insert": 1}
 
 

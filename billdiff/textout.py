@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 from billdiff.compare import Comparison, PairDiff
 from billdiff.diff import Op
+from billdiff.errors import NotFound
 from billdiff.load import Corpus
 from billdiff.model import Document, Section, TextStatus, iter_sections
 
@@ -155,14 +156,11 @@ def format_document(doc: Document, corpus: Corpus | None = None,
         out.append("")
         sections = list(iter_sections(doc.sections))
     else:
-        if corpus is not None:
-            target = corpus.section(doc.id, section_id)
-        else:
-            target = next((s for s, _ in iter_sections(doc.sections) if s.id == section_id), None)
-            if target is None:
-                from billdiff.errors import NotFound
-                raise NotFound(f"document {doc.id!r} has no section {section_id!r}")
-        sections = list(iter_sections((target,)))
+        found = (corpus.section(doc.id, section_id) if corpus is not None else
+                 next((s for s, _ in iter_sections(doc.sections) if s.id == section_id), None))
+        if found is None:
+            raise NotFound(f"document {doc.id!r} has no section {section_id!r}")
+        sections = list(iter_sections((found,)))
     for section, depth in sections:
         out.extend(_format_section(section, depth, doc))
     return "\n".join(out)

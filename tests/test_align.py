@@ -88,3 +88,16 @@ def test_suggest_topics_from_a_tagged_version():
     new = doc("new", sec("sec_220__subsec_e", "Only the state police may search, again.",
                          "220(e)"))
     assert suggest_topics(new, tagged) == {"sec_220__subsec_e": ("who-may-search",)}
+
+
+def test_apply_topic_suggestions_marks_them_as_suggestions():
+    from billdiff.importers import apply_topic_suggestions
+
+    tagged = doc("old", sec("sec_220__subsec_d", "Only the state police may search.", "220(d)",
+                            topics=("who-may-search",)))
+    new = doc("new", sec("sec_220__subsec_e", "Only the state police may search, again.",
+                         "220(e)"), sec("sec_9", "Unrelated words entirely here.", "9"))
+    result = apply_topic_suggestions(new, tagged)
+    assert result.sections[0].topics == ()
+    assert result.sections[0].suggested_topics == ("who-may-search",)
+    assert result.sections[1].suggested_topics == ()

@@ -171,8 +171,8 @@ def printed_lines(text: str, where: str = "input") -> list[Line]:
             markers.append((len(lines), int(marker.group(1))))
             continue
         if markers and markers[-1][0] == len(lines):
-            line.page_start = True
-            line.blank_before = True
+            line.page_start = True  # the blank lines around a page marker are layout
+            line.blank_before = False
         lines.append(line)
     _assign_pages(lines, markers)
     _read_line_numbers(lines)
@@ -245,17 +245,28 @@ class Front:
     enacting: list[Paragraph] = field(default_factory=list)
 
 
-def _body_start(paragraphs: list[Paragraph], ma: bool) -> int:
-    for i, p in enumerate(paragraphs):
-        if any(line.number is not None for line in p.lines):
+def _body_boundary(lines: list[Line], width: int, is_ma: bool) -> int:
+    """Index of the first body line: the first numbered line, else the line after the enacting
+    clause, else the first line that opens a section or an enumerated item (MA front matter
+    without any of these is all front matter; other text is all body)."""
+    for i, line in enumerate(lines):
+        if line.number is not None:
             return i
-    for i in range(len(paragraphs) - 1, -1, -1):
-        if _ENACTING.match(paragraphs[i].text):
-            return i + 1
-    for i, p in enumerate(paragraphs):
-        if opens_structure(p.text):
-            return i
-    return len(paragraphs) if ma else 0
+    paragraphs = join_paragraphs(lines, width=width, items=True)
+    consumed = 0
+    enacting_end = None
+    first_structure = None
+    for paragraph in paragraphs:
+        if _ENACTING.match(paragraph.text):
+            enacting_end = consumed + len(paragraph.lines)
+        elif first_structure is None and opens_structure(paragraph.text):
+            first_structure = consumed
+        consumed += len(paragraph.lines)
+    if enacting_end is not None:
+        return enacting_end
+    if first_structure is not None:
+        return first_structure
+    return len(lines) if is_ma else 0
 
 
 def _is_court_line(text: str) -> bool:
@@ -458,20 +469,20 @@ def parse_ma_bill(
     lines = printed_lines(text, where)
     if not lines:
         raise BilldiffError("the text is empty", where=where, fix="import a file with text in it")
-    first_numbered = next((i for i, line in enumerate(lines) if line.number is not None), None)
     body_lines = [line for line in lines if line.number is not None]
     width = typical_width(body_lines) if len(body_lines) >= 3 else typical_width(lines)
-    forced = frozenset({first_numbered}) if first_numbered is not None else frozenset()
-    paragraphs = join_paragraphs(lines, width=width, forced_breaks=forced)
     is_ma = looks_like_ma_bill("\n".join(line.text for line in lines[:400]))
-    start = _body_start(paragraphs, is_ma)
-    front = _sort_front(paragraphs[:start])
+    boundary = _body_boundary(lines, width, is_ma)
+    front_paragraphs = join_paragraphs(lines[:boundary], width=width, items=True)
+    front = _sort_front(front_paragraphs)
     meta = _read_meta(front)
     court = meta.court or court
-    if court is None and meta.years:
-        court = (meta.years[0] - 1637) // 2
+    if court is None and (meta.years or meta.filed):
+        # the 194th General Court sat in 2025-2026; a docket is filed in its session
+        first_year = meta.years[0] if meta.years else int((meta.filed or "0")[:4])
+        court = (first_year - 1637) // 2 if first_year > 1700 else None
     builder = TreeBuilder(bill_mode=True)
-    for paragraph in paragraphs[start:]:
+    for paragraph in join_paragraphs(lines[boundary:], width=width):
         builder.add(paragraph)
     head = [
         _front_section("cover", front.cover, status, "Cover page"),

@@ -84,6 +84,12 @@ _PLAIN_SECTION = re.compile(
 )
 _TERMINAL = re.compile(r"(?:[.:;!?]|:-|: -|[.:;]”|[.:;]\"|;\s(?:and|or)|,\s(?:and|or))$")
 _WORD = re.compile(r"[A-Za-z]+")
+_ABBREVIATION = re.compile(
+    r"(?:[A-Z]|Mr|Ms|Mrs|Messrs|No|Nos|St|Dr|Rep|Reps|Sen|Sens|Gen|Jr|Sr|Inc|Co|Corp|U\.S"
+    r"|c|cc|ch|sec|secs|cl|par|subsec|subd|art|pp?|vol)\."
+)
+_COLUMN_GAP = re.compile(r"\S {2,}\S")
+_ROW_DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
 
 
@@ -188,12 +194,13 @@ def split_lines(text: str) -> list[Line]:
     saw_ff = "\f" in text
     for raw in text.split("\n"):
         if raw == "\f":
-            page_break = blank = True
+            # a page break is layout, not a paragraph break: blank lines around it don't count
+            page_break, blank = True, False
             page += 1
             continue
         cleaned = clean_line(raw)
         if not cleaned:
-            blank = True
+            blank = not page_break
             continue
         out.append(Line(raw=raw, text=cleaned, page=page if saw_ff else None,
                         blank_before=blank, page_start=page_break))
@@ -247,11 +254,13 @@ class Paragraph:
     lines: list[Line] = field(default_factory=list)
 
 
-def join_paragraphs(lines: list[Line], *, width: int | None = None,
-                    forced_breaks: frozenset[int] = frozenset()) -> list[Paragraph]:
+def join_paragraphs(lines: list[Line], *, width: int | None = None, items: bool = False
+                    ) -> list[Paragraph]:
     """Rejoin wrapped lines into paragraphs (see the module docstring for the rules).
 
-    *forced_breaks* holds indexes of lines that always start a paragraph.
+    With *items* (cover pages: one short item after another) a line that ends a sentence
+    (``.``, ``:``, ``;``, ``]``, not an abbreviation such as ``Ms.`` or ``No.``) also ends the
+    paragraph when the next line starts with a capital, a quote, a bracket or a parenthesis.
     """
     if not lines:
         return []
@@ -261,11 +270,10 @@ def join_paragraphs(lines: list[Line], *, width: int | None = None,
     paragraphs: list[Paragraph] = []
     for index, line in enumerate(lines):
         current = paragraphs[-1] if paragraphs else None
-        if current is None or index in forced_breaks or line.blank_before or unwrapped:
+        if current is None or line.blank_before or unwrapped:
             paragraphs.append(Paragraph(line.text, [line]))
             continue
-        prev = current.lines[-1].text
-        if _breaks_between(prev, line.text, width):
+        if _breaks_between(current.lines[-1], line, width, items):
             paragraphs.append(Paragraph(line.text, [line]))
             continue
         current.text = _join(current.text, line.text, vocab)
@@ -273,13 +281,35 @@ def join_paragraphs(lines: list[Line], *, width: int | None = None,
     return paragraphs
 
 
-def _breaks_between(prev: str, nxt: str, width: int) -> bool:
-    if is_rule(prev) or is_rule(nxt):
+def _is_table_row(line: Line) -> bool:
+    """A row of a table: cells split by ``|`` or by a run of spaces, ending in a date."""
+    return "|" in line.text or (
+        _COLUMN_GAP.search(line.raw.strip()) is not None and _ROW_DATE.search(line.text) is not None)
+
+
+def _ends_sentence(text: str) -> bool:
+    if _TERMINAL.search(text) is None:
+        return text.endswith("]")
+    last = text.rsplit(" ", 1)[-1].lstrip("(“\"[")
+    return _ABBREVIATION.fullmatch(last) is None
+
+
+def _breaks_between(before: Line, after: Line, width: int, items: bool = False) -> bool:
+    prev, nxt = before.text, after.text
+    if is_rule(prev) or is_rule(nxt) or _is_table_row(before) or _is_table_row(after):
         return True
     first_word = nxt.split(" ", 1)[0]
     if len(prev) + 1 + len(first_word) < width * 0.9:
         return True  # the next word would have fitted: the line ended on purpose
-    return opens_structure(nxt) and _TERMINAL.search(prev) is not None
+    if not _ends_sentence(prev):
+        return False
+    if items and (nxt[:1].isupper() or nxt[:1] in "“\"[("):
+        return True
+    if opens_structure(nxt):
+        return True
+    # a quoted term after "meanings:" starts a definition (even one cut short); after ":-"
+    # a quote is usually inserted words that run on ("the following words:- “...”")
+    return nxt[:1] in "“\"" and not prev.endswith(("-", ",")) and prev[-1:] in ".:;"
 
 
 def _join(left: str, right: str, vocab: set[str]) -> str:
@@ -418,6 +448,7 @@ class TreeBuilder:
         self.roots: list[Node] = []
         self.stack: list[Node] = []
         self.used: set[str] = set()
+        self.suffixes: dict[str, int] = {}
         self.top_paragraphs = 0
 
     # ids ---------------------------------------------------------------
@@ -425,10 +456,10 @@ class TreeBuilder:
         candidate = wanted
         if candidate in self.used and parent is not None and not wanted.startswith(parent.id):
             candidate = f"{parent.id}__{wanted}"
-        base, n = candidate, 2
-        while candidate in self.used:
-            candidate = f"{base}_{n}"
-            n += 1
+        base = candidate
+        while candidate in self.used:  # amortised O(1): each base remembers its next suffix
+            self.suffixes[base] = self.suffixes.get(base, 1) + 1
+            candidate = f"{base}_{self.suffixes[base]}"
         if len(candidate) > 300:
             digest = hashlib.sha256(candidate.encode()).hexdigest()[:12]
             candidate = f"{candidate[:280]}_{digest}"

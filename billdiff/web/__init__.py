@@ -1,0 +1,152 @@
+"""The web app: an app factory, blueprints for the pages, the JSON API and the fact sheets.
+
+Configuration is layered, each layer overriding the one before:
+
+1. defaults (:data:`DEFAULTS`);
+2. ``BILLDIFF_*`` environment variables (:data:`ENV_VARS`);
+3. the *test_config* dict passed to :func:`create_app`.
+
+``ENV = "production"`` (``BILLDIFF_ENV=production``) turns on the production checks: the app
+refuses to start without a ``SECRET_KEY`` of at least 32 bytes, debug is off, the session cookie
+is ``Secure``, and responses carry ``Strict-Transport-Security``.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from flask import Flask
+
+from billdiff import settings
+from billdiff.load import Corpus, load_corpus
+from billdiff.render import configure
+
+log = logging.getLogger("billdiff.web")
+
+MIB = 1024 * 1024
+MIN_SECRET_BYTES = 32
+
+DEFAULTS: dict[str, Any] = {
+    "ENV": "development",
+    "BILLS_DIR": None,  # None: settings.bills_dir() (BILLDIFF_BILLS or the bundled dossier)
+    "SECRET_KEY": None,
+    "MAX_CONTENT_LENGTH": 2 * MIB,
+    "MAX_FORM_MEMORY_SIZE": 2 * MIB,
+    "MAX_FORM_PARTS": 200,
+    "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
+    "CSRF_ENABLED": True,
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_SECURE": False,
+    "HSTS_SECONDS": 31_536_000,
+    "JSON_SORT_KEYS": False,
+}
+
+#: Environment variable -> (config key, parser).
+ENV_VARS: dict[str, tuple[str, Callable[[str], Any]]] = {
+    "BILLDIFF_ENV": ("ENV", str.strip),
+    "BILLDIFF_BILLS": ("BILLS_DIR", str),
+    "BILLDIFF_SECRET_KEY": ("SECRET_KEY", str),
+    "BILLDIFF_TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda v: [h.strip() for h in v.split(",")
+                                                          if h.strip()]),
+    "BILLDIFF_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+}
+
+
+class ConfigError(RuntimeError):
+    """The app cannot start with this configuration (the message says how to fix it)."""
+
+
+def _layered_config(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    config["TRUSTED_HOSTS"] = list(DEFAULTS["TRUSTED_HOSTS"])
+    for var, (key, parse) in ENV_VARS.items():
+        raw = os.environ.get(var)
+        if raw is None or raw.strip() == "":
+            continue
+        try:
+            value = parse(raw)
+        except ValueError as err:
+            raise ConfigError(f"{var}={raw!r}: {err}") from err
+        if key == "TRUSTED_HOSTS":  # the variable adds hosts to the defaults
+            value = config["TRUSTED_HOSTS"] + [h for h in value if h not in config[key]]
+        config[key] = value
+    config.update(test_config or {})
+    if config.get("BILLS_DIR") is None:
+        config["BILLS_DIR"] = str(settings.bills_dir())
+    return config
+
+
+def _check_production(config: dict[str, Any]) -> None:
+    key = config.get("SECRET_KEY")
+    size = len(key.encode("utf-8") if isinstance(key, str) else (key or b""))
+    if size < MIN_SECRET_BYTES:
+        raise ConfigError(
+            f"production needs a SECRET_KEY of at least {MIN_SECRET_BYTES} bytes "
+            f"(got {size}); set BILLDIFF_SECRET_KEY, e.g. to the output of "
+            "`python -c 'import secrets; print(secrets.token_hex(32))'`"
+        )
+    config["DEBUG"] = False
+    config["TESTING"] = bool(config.get("TESTING", False))
+    config["SESSION_COOKIE_SECURE"] = True
+    config["SESSION_COOKIE_HTTPONLY"] = True
+    config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    config["PREFERRED_URL_SCHEME"] = "https"
+
+
+def is_production(app: Flask) -> bool:
+    """True when the app runs with the production checks."""
+    return str(app.config.get("ENV", "")).lower() == "production"
+
+
+def get_corpus(app: Flask | None = None) -> Corpus:
+    """The corpus the app serves (loaded once, at start-up)."""
+    from flask import current_app
+
+    target = app or current_app
+    corpus: Corpus = target.extensions["billdiff.corpus"]
+    return corpus
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """Build the web app (see the module docstring for the configuration layers)."""
+    config = _layered_config(test_config)
+    production = str(config.get("ENV", "")).lower() == "production"
+    if production:
+        _check_production(config)
+    elif not config.get("SECRET_KEY"):
+        # Development only: a fresh random key per process (sessions end on restart).
+        config["SECRET_KEY"] = secrets.token_hex(32)
+
+    app = Flask(
+        "billdiff.web",
+        template_folder=str(settings.TEMPLATES_DIR),
+        static_folder=str(settings.STATIC_DIR),
+        static_url_path="/static",
+    )
+    app.config.update(config)
+    if production:
+        app.debug = False
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    configure(app.jinja_env)
+    app.jinja_env.auto_reload = bool(app.config.get("TEMPLATES_AUTO_RELOAD"))
+
+    corpus = load_corpus(app.config["BILLS_DIR"])
+    if corpus.problems:
+        log.warning("corpus %s has %d problem(s); run `billdiff validate`", corpus.root,
+                    len(corpus.problems))
+    app.extensions["billdiff.corpus"] = corpus
+
+    from billdiff.web import api, errors, pages, security
+    from billdiff.web.factsheet import bp as factsheet_bp
+
+    security.init_app(app)
+    errors.init_app(app)
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(factsheet_bp)
+    return app

@@ -1,0 +1,244 @@
+"""Real pages in headless Chromium: redline, axe-core, keyboard-only use, screenshots.
+
+Needs Debian's Chromium at /usr/bin/chromium and axe-core at tests/.axe (install it with
+``npm install --prefix tests/.axe axe-core@4``).  The app runs on a real socket (werkzeug's
+``make_server``) in a thread.  Screenshots go to tests/artifacts/ for a person to look at.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "tests" / ".axe" / "node_modules" / "axe-core" / "axe.min.js"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 360, "height": 740}
+
+_MISSING = [reason for present, reason in (
+    (CHROMIUM.exists(), f"{CHROMIUM} is absent (apt install chromium)"),
+    (AXE.exists(), f"{AXE} is absent (npm install --prefix tests/.axe axe-core@4)"),
+) if not present]
+if _MISSING and os.environ.get("BILLDIFF_REQUIRE_BROWSER"):
+    # CI installs both: there a missing browser is a failure, never a silent skip
+    raise RuntimeError("browser tests required but: " + "; ".join(_MISSING))
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.skipif(bool(_MISSING), reason="; ".join(_MISSING)),
+]
+
+
+def _pages(corpus) -> dict[str, str]:
+    """One URL per page type on the bundled dossier (names are screenshot file names)."""
+    from billdiff.render import default_pair
+
+    a, b = default_pair(corpus)
+    docs = corpus.ordered_documents()
+    with_text = next((d for d in reversed(docs) if d.provenance.completeness.value != "none"),
+                     docs[-1])
+    topic = next(iter(corpus.topics), None)
+    pages = {
+        "home": "/",
+        "document-current-law": f"/documents/{a}",
+        "document-bill": f"/documents/{with_text.id}",
+        "compare-default": "/compare",
+        "compare-inline": f"/compare?a={a}&b={b}&view=inline",
+        "guide": "/guide",
+        "error-404": "/documents/no-such-document",
+        "error-400": "/compare?granularity=sentence",
+    }
+    if "ma-192-s3084" in corpus.documents and "ma-193-h4359" in corpus.documents:
+        pages["compare-redline"] = "/compare?a=ma-192-s3084&b=ma-193-h4359&topic=definitions"
+    if topic:
+        pages["topic"] = f"/topics/{'definitions' if 'definitions' in corpus.topics else topic}"
+    return pages
+
+
+@pytest.fixture(scope="module")
+def bundled():
+    from billdiff.load import load_corpus
+
+    return load_corpus(ROOT / "bills")
+
+
+@pytest.fixture(scope="module")
+def base_url(bundled) -> Iterator[str]:
+    from werkzeug.serving import make_server
+
+    from billdiff.web import create_app
+
+    app = create_app({"BILLS_DIR": str(ROOT / "bills")})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        b = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture
+def page(browser):
+    # bypass_csp only so that axe can be injected; the app's own pages need no inline script.
+    context = browser.new_context(viewport=DESKTOP, bypass_csp=True)
+    p = context.new_page()
+    yield p
+    context.close()
+
+
+def _axe(page) -> list[dict]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate(
+        "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+        AXE_TAGS)
+    return result["violations"]
+
+
+def _explain(violations: list[dict]) -> str:
+    lines = []
+    for v in violations:
+        lines.append(f"{v['id']} ({v['impact']}): {v['help']}  {v['helpUrl']}")
+        for node in v["nodes"][:5]:
+            lines.append(f"    {node['target']}: {node.get('failureSummary', '')[:300]}")
+    return "\n".join(lines)
+
+
+def test_every_page_type_passes_axe_and_is_screenshotted(page, base_url, bundled, artifacts):
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    failures = []
+    for name, path in _pages(bundled).items():
+        response = page.goto(base_url + path)
+        assert response is not None
+        expected = 404 if name == "error-404" else 400 if name == "error-400" else 200
+        assert response.status == expected, f"{path}: {response.status}"
+        assert page.locator("h1").count() == 1, f"{path}: expected one h1"
+        page.screenshot(path=str(artifacts / f"{name}-desktop.png"), full_page=True)
+        page.set_viewport_size(PHONE)
+        page.screenshot(path=str(artifacts / f"{name}-phone.png"), full_page=True)
+        overflow = page.evaluate(
+            "document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        page.set_viewport_size(DESKTOP)
+        if overflow > 1:
+            failures.append(f"{path}: scrolls sideways by {overflow}px at 360px wide")
+        violations = _axe(page)
+        if violations:
+            failures.append(f"{path}:\n{_explain(violations)}")
+    assert not failures, "\n\n".join(failures)
+    # CSP errors would show up in the console (bypass_csp is on, so only real errors remain)
+    assert not [e for e in errors if "Failed to load" not in e], errors
+
+
+def test_redline_renders_ins_and_del(page, base_url, bundled):
+    if "ma-192-s3084" not in bundled.documents:
+        pytest.skip("the bundled dossier lacks ma-192-s3084")
+    page.goto(base_url + "/compare?a=ma-192-s3084&b=ma-193-h4359&topic=definitions&view=inline")
+    redline = page.locator(".redline")
+    assert redline.count() >= 1
+    assert page.locator(".redline del").count() >= 1
+    assert page.locator(".redline ins").count() >= 1
+    # readable without colour: underline and strike-through
+    ins_deco = page.eval_on_selector(".redline ins", "e => getComputedStyle(e).textDecorationLine")
+    del_deco = page.eval_on_selector(".redline del", "e => getComputedStyle(e).textDecorationLine")
+    assert "underline" in ins_deco
+    assert "line-through" in del_deco
+    # the hidden words are there for screen readers but not shown
+    hidden = page.locator(".redline ins .vh").first
+    assert "inserted" in hidden.inner_text()
+    assert hidden.bounding_box()["width"] <= 1
+
+
+def test_compare_form_works_with_the_keyboard_only(page, base_url, bundled):
+    docs = bundled.ordered_documents()
+    if len(docs) < 3:
+        pytest.skip("needs three documents")
+    page.goto(base_url + "/compare")
+    initial_a = page.input_value("#bd-a")
+    initial_b = page.input_value("#bd-b")
+
+    def tab_to(selector: str, limit: int = 60) -> None:
+        for _ in range(limit):
+            page.keyboard.press("Tab")
+            if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+                return
+        raise AssertionError(f"Tab never reached {selector}")
+
+    # the first Tab stop is the skip link, and it is visible when focused
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.classList.contains('skip-link')")
+    assert page.locator(".skip-link").bounding_box()["y"] >= 0
+    tab_to("#bd-a")
+    page.keyboard.press("ArrowDown")
+    tab_to("#bd-b")
+    page.keyboard.press("ArrowUp")
+    chosen_a, chosen_b = page.input_value("#bd-a"), page.input_value("#bd-b")
+    assert (chosen_a, chosen_b) != (initial_a, initial_b), "arrow keys did not change a select"
+    tab_to("button[type=submit]")
+    # focus is visible on the button
+    outline = page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+    assert outline != "none"
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    query = parse_qs(urlparse(page.url).query)
+    assert query["a"] == [chosen_a]
+    assert query["b"] == [chosen_b]
+    h1 = page.locator("h1").inner_text()
+    assert bundled.documents[chosen_a].number in h1
+    assert bundled.documents[chosen_b].number in h1
+
+
+def test_print_stylesheet_hides_chrome_and_keeps_marks(page, base_url, bundled):
+    if "ma-192-s3084" not in bundled.documents:
+        pytest.skip("the bundled dossier lacks ma-192-s3084")
+    page.goto(base_url + "/compare?a=ma-192-s3084&b=ma-193-h4359&topic=definitions")
+    page.emulate_media(media="print")
+    assert page.locator(".compare-form").is_hidden()
+    assert page.locator(".site-header").is_hidden()
+    colours = page.eval_on_selector(
+        ".redline ins", "e => [getComputedStyle(e).color, getComputedStyle(e).textDecorationLine]")
+    assert colours[0] in ("rgb(0, 0, 0)",)
+    assert "underline" in colours[1]
+    pdf = page.pdf(format="Letter")
+    assert pdf[:4] == b"%PDF"
+
+
+def test_no_javascript_needed(browser, base_url):
+    context = browser.new_context(java_script_enabled=False, viewport=DESKTOP)
+    p = context.new_page()
+    try:
+        p.goto(base_url + "/compare")
+        p.select_option("#bd-b", index=0)
+        with p.expect_navigation():
+            p.click("button[type=submit]")
+        assert "b=" in p.url
+        assert p.locator("h1").count() == 1
+        api = p.goto(base_url + "/api/topics")
+        assert api is not None
+        assert isinstance(json.loads(api.text()), dict)
+    finally:
+        context.close()

@@ -1,0 +1,329 @@
+"""Fact sheets: what they hold, the organisation file, the CLI command, the web routes and
+the golden HTML (regenerate with BILLDIFF_UPDATE_GOLDEN=1)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from PIL import Image
+
+from billdiff import factsheet as fs
+from billdiff.cli import cli
+from billdiff.errors import BilldiffError, NotFound
+from billdiff.load import load_corpus
+
+ROOT = Path(__file__).resolve().parent.parent
+GOLDEN = Path(__file__).resolve().parent / "golden"
+GOLDEN_CORPUS = GOLDEN / "corpus"
+A, B = "mgl-c6-s220-2020", "ma-194-s1053"
+DATE = dt.date(2025, 7, 9)
+
+
+@pytest.fixture(scope="module")
+def corpus():
+    return load_corpus(GOLDEN_CORPUS).require_clean()
+
+
+def _png(path: Path, size: tuple[int, int] = (40, 20)) -> Path:
+    Image.new("RGB", size, (10, 20, 30)).save(path, format="PNG")
+    return path
+
+
+# -- what a fact sheet holds ---------------------------------------------------------------
+
+
+def test_default_sheet_holds_the_ask_bills_provisions_facts_and_provenance(corpus) -> None:
+    sheet = fs.build_factsheet(corpus, A, B, date=DATE)
+    assert sheet.ask == "Support S.1053 / H.1946"  # the bill and its companion, from the data
+    assert [b.number for b in sheet.bills] == ["S.1053", "H.1946"]
+    assert sheet.bills[0].sponsors == ("Cynthia Stone Creem",)
+    assert "194th General Court" in (sheet.session or "")
+    assert [p.topic_id for p in sheet.provisions] == list(fs.DEFAULT_TOPICS)
+    for p in sheet.provisions:
+        assert p.current.sentences
+        assert p.bill.sentences
+        assert all(s.notes for s in (*p.current.sentences, *p.bill.sentences))
+    assert 1 <= len(sheet.facts) <= fs.MAX_FACTS
+    assert all(f.notes for f in sheet.facts)
+    assert [n.number for n in sheet.notes] == list(range(1, len(sheet.notes) + 1))
+    assert "secondary sources" in sheet.provenance
+    assert "G.L. c. 6, § 220: none" in sheet.provenance
+    assert "S.1053: partial" in sheet.provenance
+    assert "could not be obtained in full" in sheet.provenance
+    assert sheet.link == f"{fs.DEFAULT_SITE_URL}/compare?a={A}&b={B}"
+    assert sheet.qr.size > 20
+    assert sheet.qr.path.startswith("M")
+    assert sheet.date_label == "July 9, 2025"
+
+
+def test_chosen_topics_and_facts_follow_them(corpus) -> None:
+    sheet = fs.build_factsheet(corpus, A, B, topics=["transparency-reporting"], date=DATE)
+    assert [p.topic_id for p in sheet.provisions] == ["transparency-reporting"]
+    assert any("records" in f.id for f in sheet.facts)
+
+
+def test_unknown_document_or_topic_is_not_found(corpus) -> None:
+    with pytest.raises(NotFound):
+        fs.build_factsheet(corpus, A, "nope")
+    with pytest.raises(NotFound, match="unknown topic"):
+        fs.build_factsheet(corpus, A, B, topics=["nope"])
+    with pytest.raises(BilldiffError):
+        fs.build_factsheet(corpus, A, B, topics=list(corpus.topics)[:5])
+    with pytest.raises(BilldiffError):
+        fs.build_factsheet(corpus, A, B, site_url="javascript:alert(1)")
+
+
+def test_org_ask_and_missing_analysis(corpus, tmp_path: Path) -> None:
+    path = tmp_path / "org.yaml"
+    path.write_text("name: Test Group\nask: Vote yes on S.1053\n")
+    org = fs.load_org(path, assets=tmp_path)
+    sheet = fs.build_factsheet(corpus, A, B, org=org, topics=["emergency-searches"], date=DATE)
+    assert sheet.ask == "Vote yes on S.1053"
+    assert sheet.provisions[0].bill.missing  # no analysis: said so, not left empty
+
+
+def test_ladder_keeps_facts_before_cutting_sentences() -> None:
+    assert fs.fit_ladder(4, 3) == [(3, 4), (3, 3), (2, 4), (2, 3), (2, 2), (1, 4), (1, 3),
+                                   (1, 2), (1, 1), (1, 0)]
+    assert fs.fit_ladder(0, 1) == [(1, 0)]
+
+
+# -- the organisation file ------------------------------------------------------------------
+
+
+def test_example_org_file_is_valid() -> None:
+    org = fs.load_org(ROOT / "examples" / "org.yaml", assets=ROOT / "assets")
+    assert org.name
+    assert org.logo_png
+    assert org.logo_png.startswith(b"\x89PNG")
+    assert org.website
+    assert org.website.startswith("https://")
+
+
+def test_org_lists_every_problem_on_one_line(tmp_path: Path) -> None:
+    path = tmp_path / "org.yaml"
+    path.write_text("name: ''\ncolors: {primary: red}\ncontact: {website: ftp://x}\nextra: 1\n")
+    with pytest.raises(BilldiffError) as info:
+        fs.load_org(path, assets=tmp_path)
+    message = info.value.message
+    assert "\n" not in message
+    for field in ("name", "colors.primary", "contact.website", "extra"):
+        assert f"{path}: {field}: " in message
+
+
+def test_missing_org_file(tmp_path: Path) -> None:
+    with pytest.raises(BilldiffError, match="not found"):
+        fs.load_org(tmp_path / "none.yaml")
+
+
+def test_pale_brand_colour_is_not_used_for_text(tmp_path: Path) -> None:
+    path = tmp_path / "org.yaml"
+    path.write_text("name: X\ncolors: {primary: '#ffee88'}\n")
+    assert fs.load_org(path, assets=tmp_path).primary == "#222222"
+
+
+def test_logo_must_be_a_small_png_or_jpeg_inside_the_assets_folder(tmp_path: Path) -> None:
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    logo = fs.load_logo(_png(assets / "ok.png").name, assets)
+    assert Image.open(io.BytesIO(logo)).format == "PNG"
+    Image.new("RGB", (30, 30)).save(assets / "ok.jpg", format="JPEG")
+    assert fs.load_logo("ok.jpg", assets).startswith(b"\x89PNG")
+    _png(tmp_path / "outside.png")
+    (assets / "link.png").symlink_to(tmp_path / "outside.png")
+    (assets / "fake.png").write_bytes(b"GIF89a" + b"\0" * 40)
+    (assets / "svg.png").write_text('<svg xmlns="http://www.w3.org/2000/svg"><script/></svg>')
+    (assets / "poly.png").write_bytes(b"\x89PNG\r\n\x1a\n<html><img src=x></html>")
+    _png(assets / "big.png", (2500, 10))
+    (assets / "huge.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * (fs.LOGO_MAX_BYTES + 1))
+    for name in ("link.png", "fake.png", "svg.png", "poly.png", "big.png", "huge.png",
+                 "../outside.png", "logo.svg", "missing.png"):
+        with pytest.raises(ValueError):  # noqa: PT011 - each message is checked by the CLI
+            fs.load_logo(name, assets)
+
+
+def test_pixel_flood_is_refused_quickly(tmp_path: Path) -> None:
+    import time
+
+    # a 20000x20000 flat PNG compresses to well under 1 MB
+    img = Image.new("1", (20000, 20000))
+    img.save(tmp_path / "flood.png", format="PNG", optimize=True)
+    start = time.monotonic()
+    with pytest.raises(ValueError, match="pixels|over"):
+        fs.load_logo("flood.png", tmp_path)
+    assert time.monotonic() - start < 1.0
+
+
+def test_logo_outside_assets_is_reported_with_file_and_field(tmp_path: Path,
+                                                             monkeypatch) -> None:
+    assets = tmp_path / "assets"
+    assets.mkdir()
+    monkeypatch.setenv("BILLDIFF_ASSETS", str(assets))
+    _png(tmp_path / "logo.png")
+    (assets / "logo.png").symlink_to(tmp_path / "logo.png")
+    path = tmp_path / "org.yaml"
+    path.write_text("name: X\nlogo: logo.png\n")
+    with pytest.raises(BilldiffError, match=r"org\.yaml: logo: .*symbolic link"):
+        fs.load_org(path)
+
+
+# -- the template and golden HTML -----------------------------------------------------------
+
+
+def test_golden_html(corpus) -> None:
+    org_path = GOLDEN / "org.yaml"
+    org = fs.load_org(org_path, assets=ROOT / "assets")
+    sheet = fs.build_factsheet(corpus, A, B, org=org, date=DATE, max_facts=3)
+    html = fs.render_html(sheet)
+    golden = GOLDEN / "factsheet.html"
+    if os.environ.get("BILLDIFF_UPDATE_GOLDEN") == "1":
+        golden.write_text(html, encoding="utf-8")
+    assert golden.exists(), "run with BILLDIFF_UPDATE_GOLDEN=1 to create the golden file"
+    assert html == golden.read_text(encoding="utf-8"), (
+        "the fact-sheet HTML changed; if on purpose, regenerate with BILLDIFF_UPDATE_GOLDEN=1")
+
+
+def test_template_escapes_and_has_no_style_attributes(corpus) -> None:
+    org = fs.Org(name='<b>"x"</b>', call_to_action="<script>alert(1)</script>",
+                 ask="Support <i>it</i>")
+    html = fs.render_html(fs.build_factsheet(corpus, A, B, org=org, date=DATE))
+    assert "<script>" not in html
+    assert "<b>" not in html
+    assert "<i>it" not in html
+    assert "&lt;script&gt;" in html
+    assert " style=" not in html
+    assert '<html lang="en">' in html
+    assert "<title>" in html
+    assert 'name="dcterms.created" content="2025-07-09"' in html
+
+
+def test_preview_mode_has_a_keyboard_reachable_download_link(corpus) -> None:
+    sheet = fs.build_factsheet(corpus, A, B, date=DATE)
+    html = fs.render_html(sheet, mode="preview", urls={
+        "css": "/c.css", "theme": "/t.css", "logo": "/l.png", "pdf": "/factsheet.pdf?a=x"})
+    assert '<a class="fs-download" href="/factsheet.pdf?a=x" download>Download PDF</a>' in html
+    assert "billdiff.invalid" not in html
+
+
+def test_css_body_size_and_page() -> None:
+    css = (ROOT / "billdiff" / "static" / "factsheet.css").read_text()
+    assert "body { margin: 0; font-size: 11pt;" in css
+    assert "@page { size: 8.5000in 11.0000in;" in fs.theme_css(fs.DEFAULT_ORG, "letter")
+    assert "@page { size: 8.2677in 11.6929in;" in fs.theme_css(fs.DEFAULT_ORG, "a4")
+
+
+# -- the CLI --------------------------------------------------------------------------------
+
+
+def _run(*args: str):
+    return CliRunner().invoke(cli, ["--bills", str(GOLDEN_CORPUS), "factsheet", A, B, *args])
+
+
+def test_cli_writes_a_pdf_and_html(tmp_path: Path) -> None:
+    out = tmp_path / "sheet.pdf"
+    result = _run("--date", "2025-07-09", "--out", str(out))
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+    html = tmp_path / "sheet.html"
+    result = _run("--date", "2025-07-09", "--html", "--paper", "a4", "--out", str(html))
+    assert result.exit_code == 0, result.output
+    assert "Support S.1053 / H.1946" in html.read_text()
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--topic", "nope"], "unknown topic 'nope'"),
+    (["--org", "missing.yaml"], "organisation file not found"),
+    (["--date", "2025-13-01"], "is not a date"),
+    (["--site-url", "javascript:x"], "not a plain http(s) URL"),
+])
+def test_cli_bad_input_is_one_line_exit_2_and_no_file(tmp_path: Path, args: list[str],
+                                                      message: str) -> None:
+    out = tmp_path / "sheet.pdf"
+    result = _run(*args, "--out", str(out))
+    assert result.exit_code == 2
+    assert message in result.output
+    assert len(result.output.strip().splitlines()) == 1
+    assert not out.exists()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_cli_bad_org_logo_and_unwritable_output(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setenv("BILLDIFF_ASSETS", str(ROOT / "assets"))
+    org = tmp_path / "org.yaml"
+    org.write_text("name: X\nlogo: ../secret.png\ncolors: {primary: 'red;x:url(y)'}\n")
+    result = _run("--org", str(org), "--out", str(tmp_path / "a.pdf"))
+    assert result.exit_code == 2
+    assert f"{org}: colors.primary: " in result.output
+    assert f"{org}: logo: " in result.output
+    assert not (tmp_path / "a.pdf").exists()
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = _run("--out", str(blocker / "sheet.pdf"))
+    assert result.exit_code == 2
+    assert "does not exist" in result.output
+    existing = tmp_path / "old.pdf"
+    existing.write_bytes(b"old")
+    result = _run("--out", str(existing))
+    assert result.exit_code == 2
+    assert existing.read_bytes() == b"old"
+
+
+# -- the web routes -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def client(corpus):
+    from flask import Flask
+
+    from billdiff.web.factsheet import bp
+
+    app = Flask(__name__)
+    app.config.update(CORPUS=corpus, FACTSHEET_IN_PROCESS=True, TESTING=True,
+                      FACTSHEET_ORG=str(ROOT / "examples" / "org.yaml"),
+                      SITE_URL="https://billdiff.example.org")
+    app.register_blueprint(bp)
+    return app.test_client()
+
+
+def test_web_preview_and_pdf(client) -> None:
+    page = client.get(f"/factsheet?a={A}&b={B}")
+    assert page.status_code == 200
+    body = page.get_data(as_text=True)
+    assert "Download PDF" in body
+    assert "/factsheet.pdf?a=" in body
+    assert "https://billdiff.example.org/compare?a=" in body
+    with client.get("/factsheet/static/factsheet.css") as css:
+        assert css.status_code == 200
+    assert client.get("/factsheet/theme.css?paper=a4").get_data(as_text=True).startswith("@page")
+    assert client.get("/factsheet/logo.png").mimetype == "image/png"
+    first = client.get(f"/factsheet.pdf?a={A}&b={B}&paper=a4")
+    assert first.status_code == 200
+    assert first.mimetype == "application/pdf"
+    assert first.headers["Content-Disposition"] == (
+        f'attachment; filename="factsheet-{A}-vs-{B}.pdf"')
+    etag = first.headers["ETag"]
+    again = client.get(f"/factsheet.pdf?a={A}&b={B}&paper=a4", headers={"Host": "evil.example"})
+    assert again.data == first.data
+    assert client.get(f"/factsheet.pdf?a={A}&b={B}&paper=a4",
+                      headers={"If-None-Match": etag}).status_code == 304
+
+
+@pytest.mark.parametrize(("query", "status"), [
+    ("a=&b=x", 400),
+    (f"a={A}", 400),
+    (f"a=../etc&b={B}", 400),
+    (f"a={A}&b={B}&paper=legal", 400),
+    (f"a={A}&b={B}&topic=%3Cscript%3E", 400),
+    (f"a={A}&b={B}&x=1", 400),
+    (f"a={A}&b={B}&topic=a&topic=b&topic=c&topic=d&topic=e", 400),
+    (f"a={A}&b=nope", 404),
+    (f"a={A}&b={B}&topic=nope", 404),
+])
+def test_web_bad_parameters(client, query: str, status: int) -> None:
+    assert client.get(f"/factsheet.pdf?{query}").status_code == status
+    assert client.get(f"/factsheet?{query}").status_code == status

@@ -1,0 +1,228 @@
+"""billdiff.render: autoescaping, the redline partial, page contexts and the standalone page."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from billdiff.diff import Op, diff_texts
+
+pytest_plugins = ("web_helpers",)
+
+HOSTILE_ALPHABET = st.sampled_from(
+    ["<", ">", "&", '"', "'", "=", "/", "script", " ", "\u00a0", "\u200b", "\u202e", "\n",
+     "a", "b", "word ", "§", ";", "&amp;", "<ins>", "</del>"])
+texts = st.lists(HOSTILE_ALPHABET, max_size=30).map("".join)
+
+
+def test_render_environment_escapes():
+    from billdiff.render import environment
+
+    env = environment()
+    assert env.autoescape is True
+    assert env.from_string('{{ "<b>" }}').render() == "&lt;b&gt;"
+    assert env.from_string("{{ x }}").render(x="<b>") == "&lt;b&gt;"
+
+
+def test_flask_environment_escapes(app):
+    with app.test_request_context():
+        env = app.jinja_env
+        template = env.get_template("_redline.html")  # a file template, as every page is
+        assert template.environment is env
+        assert env.from_string('{{ "<b>" }}').render() == "&lt;b&gt;"
+        from flask import render_template
+
+        html = render_template("error.html", status=400, title="<b>", message="<b>",
+                               hint="", incident=None)
+        assert "&lt;b&gt;" in html
+        assert "<b>" not in html
+
+
+def test_templates_compile_once():
+    from billdiff.render import environment
+
+    env = environment()
+    assert environment() is env
+    assert env.get_template("_redline.html") is env.get_template("_redline.html")
+    assert env.auto_reload is False
+
+
+def _redline(ops, side="both") -> str:
+    from billdiff.render import environment
+
+    return str(environment().get_template("_redline.html").module.redline(ops, side))
+
+
+class _Strip(HTMLParser):
+    """Rebuild the old and the new text from rendered redline markup."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, dict[str, str | None]]] = []
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+        self.old: list[str] = []
+        self.new: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+        self.stack.append((tag, dict(attrs)))
+
+    def handle_endtag(self, tag):
+        assert self.stack, f"unbalanced </{tag}>"
+        assert self.stack[-1][0] == tag, f"unbalanced </{tag}>"
+        self.stack.pop()
+
+    def handle_data(self, data):
+        names = [t for t, _ in self.stack]
+        if any(t == "span" for t in names):
+            return  # the visually hidden words
+        if "ins" not in names:
+            self.old.append(data)
+        if "del" not in names:
+            self.new.append(data)
+
+
+def _check_markup(markup: str, a: str, b: str) -> None:
+    parser = _Strip()
+    parser.feed(markup)
+    parser.close()
+    assert not parser.stack
+    for tag, attrs in parser.tags:
+        assert tag in ("ins", "del", "span"), tag
+        if tag == "span":
+            assert attrs == {"class": "vh"}
+        else:
+            assert attrs == {}
+    assert " style=" not in markup
+    assert "".join(parser.old) == a
+    assert "".join(parser.new) == b
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts, texts)
+def test_redline_markup_is_safe_and_lossless(a, b):
+    ops = diff_texts(a, b).ops
+    _check_markup(_redline(ops), a, b)
+    # the side-by-side columns rebuild each side on its own
+    side_a = _Strip()
+    side_a.feed(_redline(ops, "a"))
+    assert "".join(side_a.old) == a
+    side_b = _Strip()
+    side_b.feed(_redline(ops, "b"))
+    assert "".join(side_b.new) == b
+
+
+def test_redline_words_for_screen_readers():
+    markup = _redline((Op("equal", "keep "), Op("delete", "old "), Op("insert", "new ")))
+    assert markup == (
+        'keep <del><span class="vh">[deleted: </span>old <span class="vh">, end deleted]</span>'
+        '</del><ins><span class="vh">[inserted: </span>new <span class="vh">, end inserted]'
+        "</span></ins>")
+
+
+def test_redline_escapes_hostile_ops():
+    from web_helpers import HOSTILE
+
+    markup = _redline((Op("insert", HOSTILE),))
+    assert "<script>" not in markup
+    from markupsafe import escape
+
+    assert str(escape(HOSTILE)) in markup
+
+
+def test_page_contexts(small_bills):
+    from billdiff import render
+    from billdiff.load import load_corpus
+
+    corpus = load_corpus(small_bills)
+    home = render.home_page(corpus)
+    assert [s.year for s in home.stops] == ["2020", "2021", "2023"]
+    assert (home.default_a, home.default_b) == ("law-2020", "bill-2023")
+    doc = render.document_page(corpus, "bill-2023")
+    assert doc.compare == ("law-2020", "bill-2023")
+    assert any(v.is_definition for v in doc.sections)
+    page = render.compare_page(corpus, "bill-2021", "bill-2023")
+    assert [b.anchor for b in page.blocks] == ["topic-warrants", "topic-definitions",
+                                               "topic-reports"]
+    assert page.compared >= 1
+    assert not page.reversed_order
+    assert render.compare_page(corpus, "bill-2023", "bill-2021").reversed_order
+    topic = render.topic_page(corpus, "warrants")
+    assert [v.document.id for v in topic.versions] == ["law-2020", "bill-2021", "bill-2023"]
+    assert len(topic.steps) == 2
+    guide = render.guide_page(corpus)
+    assert [t.term for t in guide.terms] == ["Face scan"]
+    assert len(guide.terms[0].versions) == 2
+
+
+def test_cite_links(small_bills):
+    from billdiff import render
+    from billdiff.load import load_corpus
+    from billdiff.model import Cite
+
+    corpus = load_corpus(small_bills)
+    own = render.cite_link(corpus, Cite(section="sec_1"), "bill-2023")
+    assert own == render.Link("§ 1", "/documents/bill-2023#sec_1")
+    other = render.cite_link(corpus, Cite(section="sec_1", document="bill-2021"), "bill-2023")
+    assert other.text == "H.1, § 1"
+    source = render.cite_link(corpus, Cite(source="news-1"), "bill-2023")
+    assert source.external
+    assert source.href == "https://news.example/1"
+
+
+def test_standalone_comparison_is_self_contained_and_escaped(small_bills):
+    from billdiff.compare import cached_compare
+    from billdiff.load import load_corpus
+    from billdiff.render import standalone_comparison
+
+    corpus = load_corpus(small_bills)
+    cmp = cached_compare(corpus.document("bill-2021"), corpus.document("bill-2023"),
+                         corpus=corpus)
+    page = standalone_comparison(cmp, corpus)
+    assert page.startswith("<!doctype html>")
+    assert "<style>" in page
+    assert "@media print" in page
+    assert "ins {" in page
+    assert "<link" not in page
+    assert "<script" not in page
+    assert " style=" not in page
+    assert "&lt;script&gt;" in page
+    assert "<ins>" in page
+    assert "<del>" in page
+    assert 'href="/' not in page  # no links into a site the file does not come with
+    assert page.count("<h1") == 1
+    # without a corpus it still works (no analyses)
+    bare = standalone_comparison(cached_compare(corpus.document("bill-2021"),
+                                                corpus.document("bill-2023")), None)
+    assert "<ins>" in bare
+
+
+def test_cli_compare_html(small_bills, tmp_path):
+    from click.testing import CliRunner
+
+    from billdiff.cli import cli
+
+    out = tmp_path / "cmp.html"
+    result = CliRunner().invoke(cli, ["--bills", str(small_bills), "compare", "bill-2021",
+                                      "bill-2023", "--format", "html", "--out", str(out)])
+    assert result.exit_code == 1, result.output
+    page = out.read_text(encoding="utf-8")
+    assert "<del>" in page
+    assert "&lt;script&gt;" in page
+
+
+@pytest.mark.parametrize(("value", "expected"), [(0.0, "0%"), (0.001, "<1%"), (0.5, "50%")])
+def test_percent(value, expected):
+    from billdiff.render import percent
+
+    assert percent(value) == expected
+
+
+def test_show_bidi():
+    from billdiff.render import show_bidi
+
+    assert show_bidi("a\u202eb") == "a⟦U+202E⟧b"
+    assert show_bidi(None) == ""

@@ -1,0 +1,268 @@
+"""Security floors of the web app: escaping, headers, hosts, sizes, CSRF, boot safety, layering."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+pytest_plugins = ("web_helpers",)
+
+ROOT = Path(__file__).resolve().parent.parent
+CODE = sorted((ROOT / "billdiff").rglob("*.py"))
+TEMPLATES = sorted((ROOT / "templates").rglob("*.html"))
+STRONG_KEY = "k" * 32
+CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
+       "form-action 'self'")
+
+
+# -- no raw-HTML escape hatches (nothing allowlisted) ----------------------------------------
+
+
+@pytest.mark.parametrize(("pattern", "where"), [
+    (r"\|\s*safe\b", "code and templates"),
+    (r"render_template_string", "code and templates"),
+    (r"\bMarkup\(", "code and templates"),
+    (r"yaml\.load\(|unsafe_load|full_load|yaml\.Loader\b|UnsafeLoader", "code"),
+    (r"autoescape\s*=\s*False|{%-?\s*autoescape\s+false", "code and templates"),
+])
+def test_no_escape_hatches(pattern, where):
+    files = CODE + (TEMPLATES if "templates" in where else [])
+    hits = []
+    for p in files:
+        text = p.read_text(encoding="utf-8")
+        if p.suffix == ".html":  # Jinja comments are not code (they may name what is banned)
+            text = re.sub(r"{#.*?#}", lambda m: "\n" * m.group().count("\n"), text, flags=re.S)
+        hits += [f"{p.relative_to(ROOT)}:{n}: {line.strip()}"
+                 for n, line in enumerate(text.splitlines(), 1) if re.search(pattern, line)]
+    assert not hits, "\n".join(hits)
+
+
+def test_every_jinja_environment_autoescapes():
+    for p in CODE:
+        text = p.read_text(encoding="utf-8")
+        for m in re.finditer(r"\bEnvironment\(", text):
+            call = text[m.start():m.start() + 400]
+            assert re.search(r"autoescape=(True|select_autoescape)", call), p
+
+
+def test_no_secret_key_literal():
+    for p in CODE:
+        assert not re.search(r"SECRET_KEY\"?\s*[:=]\s*[\"'][^\"']+[\"']", p.read_text()), p
+
+
+# -- headers ---------------------------------------------------------------------------------
+
+
+def _get_routes(app) -> list[str]:
+    urls = []
+    for rule in app.url_map.iter_rules():
+        if "GET" not in rule.methods or rule.endpoint == "static":
+            continue
+        values = {"doc_id": "bill-2023", "topic_id": "warrants"}
+        try:
+            urls.append(rule.build(values, append_unknown=False)[1])
+        except Exception:  # noqa: BLE001 - a rule with arguments we do not know
+            continue
+    return urls
+
+
+def test_headers_on_every_response(app, client):
+    urls = [*_get_routes(app), "/documents/nope", "/compare?topic=nope", "/api/documents/nope"]
+    assert "/" in urls
+    assert "/compare" in urls
+    assert "/api/compare" in urls
+    for url in urls:
+        r = client.get(url)
+        h = r.headers
+        assert h["Content-Security-Policy"] == CSP, url
+        assert h["X-Content-Type-Options"] == "nosniff", url
+        assert h["Referrer-Policy"] == "strict-origin-when-cross-origin", url
+        assert h["X-Frame-Options"] == "DENY", url
+        assert "Strict-Transport-Security" not in h  # development
+        if r.mimetype == "text/html":
+            assert h["Content-Type"] == "text/html; charset=utf-8", url
+            assert " style=" not in r.get_data(as_text=True), url
+            assert "<script" not in r.get_data(as_text=True), url
+
+
+def test_production_headers_and_cookie(small_bills):
+    from billdiff.web import create_app
+
+    prod = create_app({"ENV": "production", "SECRET_KEY": STRONG_KEY,
+                       "BILLS_DIR": str(small_bills)})
+
+    @prod.get("/_token")
+    def token():
+        from billdiff.web.security import csrf_token
+
+        return csrf_token()
+
+    c = prod.test_client()
+    r = c.get("/")
+    hsts = r.headers["Strict-Transport-Security"]
+    assert int(re.search(r"max-age=(\d+)", hsts).group(1)) >= 31_536_000
+    cookie = c.get("/_token", base_url="https://localhost").headers["Set-Cookie"]
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
+
+
+# -- hosts and sizes -------------------------------------------------------------------------
+
+
+def test_untrusted_host_is_refused(client):
+    assert client.get("/", headers={"Host": "evil.example"}).status_code == 400
+    assert client.get("/", headers={"Host": "localhost"}).status_code == 200
+    assert client.get("/", headers={"Host": "127.0.0.1:5000"}).status_code == 200
+
+
+def test_trusted_hosts_from_the_environment(small_bills, monkeypatch):
+    from billdiff.web import create_app
+
+    monkeypatch.setenv("BILLDIFF_TRUSTED_HOSTS", "bills.example, www.bills.example")
+    c = create_app({"BILLS_DIR": str(small_bills)}).test_client()
+    assert c.get("/", headers={"Host": "bills.example"}).status_code == 200
+    assert c.get("/", headers={"Host": "localhost"}).status_code == 200
+    assert c.get("/", headers={"Host": "evil.example"}).status_code == 400
+
+
+def test_oversize_request_gives_413_fast(app, client):
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    assert limit == 2 * 1024 * 1024
+    body = b"x" * (limit + 1)
+    for url in ("/", "/compare", "/api/compare"):
+        start = time.perf_counter()
+        r = client.post(url, data=body, content_type="application/octet-stream")
+        assert r.status_code == 413, url
+        assert time.perf_counter() - start < 1
+    assert "error" in client.post("/api/compare", data=body).get_json()
+    page = client.post("/compare", data=body).get_data(as_text=True)
+    assert "too large" in page
+    assert "2 MiB" in page
+
+
+# -- CSRF ------------------------------------------------------------------------------------
+
+
+def test_csrf_on_every_post_route(app):
+    from billdiff.web.security import CSRF_MESSAGE, SESSION_KEY
+
+    posts = [r for r in app.url_map.iter_rules() if "POST" in (r.methods or ())]
+    c = app.test_client()
+    for rule in posts:
+        try:
+            url = rule.build({a: "x" for a in rule.arguments}, append_unknown=False)[1]
+        except Exception:  # noqa: BLE001
+            continue
+        r = c.post(url, data={"x": "1"})
+        assert r.status_code == 400, f"{url}: POST without a token gave {r.status_code}"
+        with c.session_transaction() as sess:
+            sess[SESSION_KEY] = "t" * 43
+        r = c.post(url, data={"csrf_token": "t" * 43})
+        assert CSRF_MESSAGE not in r.get_data(as_text=True).replace("&#39;", "'"), url
+
+
+def test_csrf_token_mechanism(small_bills):
+    from billdiff.web import create_app
+    from billdiff.web.security import HEADER
+
+    test_app = create_app({"BILLS_DIR": str(small_bills)})
+
+    @test_app.route("/_form", methods=["GET", "POST"])
+    def form():
+        from billdiff.web.security import csrf_token
+
+        return csrf_token()
+
+    c = test_app.test_client()
+    assert c.post("/_form").status_code == 400
+    assert c.post("/_form", data={"csrf_token": "forged" * 8}).status_code == 400
+    token = c.get("/_form").get_data(as_text=True)
+    assert len(token) >= 32
+    assert c.post("/_form", data={"csrf_token": token}).status_code == 200
+    assert c.post("/_form", headers={HEADER: token}).status_code == 200
+    # a token from another session is refused
+    other = test_app.test_client()
+    assert other.post("/_form", data={"csrf_token": token}).status_code == 400
+    # templates can call it
+    with test_app.test_request_context():
+        assert test_app.jinja_env.globals["csrf_token"]()
+
+
+# -- boot safety ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("key", [None, "", "dev", "x" * 31])
+def test_production_refuses_a_missing_or_short_secret(small_bills, key, monkeypatch):
+    from billdiff.web import ConfigError, create_app
+
+    monkeypatch.delenv("BILLDIFF_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError, match="SECRET_KEY"):
+        create_app({"ENV": "production", "SECRET_KEY": key, "BILLS_DIR": str(small_bills)})
+
+
+def test_production_from_the_environment(small_bills, monkeypatch):
+    from billdiff.web import ConfigError, create_app
+
+    monkeypatch.setenv("BILLDIFF_ENV", "production")
+    monkeypatch.delenv("BILLDIFF_SECRET_KEY", raising=False)
+    with pytest.raises(ConfigError):
+        create_app({"BILLS_DIR": str(small_bills)})
+    monkeypatch.setenv("BILLDIFF_SECRET_KEY", "s" * 40)
+    prod = create_app({"BILLS_DIR": str(small_bills), "DEBUG": True})
+    assert prod.debug is False
+    assert prod.config["SESSION_COOKIE_SECURE"] is True
+    assert prod.config["SESSION_COOKIE_HTTPONLY"] is True
+    assert prod.config["SESSION_COOKIE_SAMESITE"] == "Lax"
+
+
+def test_config_layers(small_bills, monkeypatch, tmp_path):
+    from billdiff.web import create_app
+
+    monkeypatch.setenv("BILLDIFF_BILLS", str(tmp_path / "elsewhere"))
+    monkeypatch.setenv("BILLDIFF_MAX_CONTENT_LENGTH", "1000")
+    # the test dict wins over the environment, which wins over the defaults
+    a = create_app({"BILLS_DIR": str(small_bills)})
+    assert a.config["BILLS_DIR"] == str(small_bills)
+    assert a.config["MAX_CONTENT_LENGTH"] == 1000
+    assert len(a.config["SECRET_KEY"]) >= 32  # development: random per process
+
+
+def test_forced_exception_gives_500_without_traceback(small_bills):
+    from billdiff.web import create_app
+
+    boom_app = create_app({"BILLS_DIR": str(small_bills)})
+
+    @boom_app.get("/_boom")
+    def boom():
+        raise RuntimeError("secret internals /etc/passwd")
+
+    @boom_app.get("/api/_boom")
+    def api_boom():
+        raise RuntimeError("secret internals")
+
+    c = boom_app.test_client()
+    r = c.get("/_boom")
+    assert r.status_code == 500
+    body = r.get_data(as_text=True)
+    for leak in ("Traceback", "Werkzeug", "secret internals", "RuntimeError", "__debugger__"):
+        assert leak not in body
+    assert "Reference:" in body
+    j = c.get("/api/_boom")
+    assert j.status_code == 500
+    assert set(j.get_json()) == {"error", "incident"}
+
+
+def test_core_does_not_import_flask():
+    code = ("import sys; import billdiff.compare, billdiff.align, billdiff.diff, billdiff.load, "
+            "billdiff.model, billdiff.render; "
+            "bad = [m for m in ('flask', 'werkzeug') if m in sys.modules]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                            cwd=ROOT, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr
