@@ -96,6 +96,39 @@ _Loader.add_implicit_resolver(
 )
 
 
+_FastBase: Any = getattr(yaml, "CSafeLoader", None)
+
+if _FastBase is not None:
+    class _FastLoader(_FastBase):  # type: ignore[misc, valid-type]
+        """libyaml's parser with the same conservative implicit typing as :class:`_Loader`.
+
+        Anchors, aliases and depth are checked on the event stream first (see
+        :func:`_check_events`), because libyaml composes nodes in C where no hook can refuse
+        them.
+        """
+
+    _FastLoader.yaml_implicit_resolvers = _Loader.yaml_implicit_resolvers
+
+
+def _check_events(text: str) -> None:
+    """Refuse anchors, aliases and deep nesting before anything is composed."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_FastBase):
+        if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
+            raise yaml.MarkedYAMLError(
+                None, None, "YAML anchors and aliases are not allowed in billdiff files",
+                event.start_mark,
+            )
+        if isinstance(event, yaml.CollectionStartEvent):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+                )
+        elif isinstance(event, yaml.CollectionEndEvent):
+            depth -= 1
+
+
 def _line_map(node: yaml.Node, path: tuple[Any, ...] = ()) -> dict[tuple[Any, ...], int]:
     """Map every key path in a composed YAML tree to its 1-based line."""
     lines: dict[tuple[Any, ...], int] = {path: node.start_mark.line + 1}
@@ -141,7 +174,19 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[tuple[A
     text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise LoadError("file contains a NUL character", where=name, fix="remove it")
-    loader = _Loader(text)
+    loader: Any
+    try:
+        if _FastBase is not None:
+            _check_events(text)
+            loader = _FastLoader(text)
+        else:  # pragma: no cover - PyYAML built without libyaml
+            loader = _Loader(text)
+    except yaml.MarkedYAMLError as err:
+        mark = err.problem_mark or err.context_mark
+        where = f"{name}:{mark.line + 1}" if mark else name
+        raise LoadError(f"invalid YAML: {err.problem or 'invalid YAML'}", where=where) from err
+    except yaml.YAMLError as err:
+        raise LoadError(f"invalid YAML: {err}", where=name) from err
     try:
         node = loader.get_single_node()
         if node is None:

@@ -25,6 +25,7 @@ WeasyPrint is imported lazily (it costs about half a second).
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import multiprocessing
 import os
@@ -253,6 +254,16 @@ class FitJob:
     measure: Mapping[str, bytes]
     page_height: float
 
+    def fingerprint(self) -> str:
+        """SHA-256 over everything that decides the result."""
+        h = hashlib.sha256()
+        for html in self.candidates:
+            h.update(hashlib.sha256(html.encode("utf-8")).digest())
+        for name in sorted(self.generated):
+            h.update(name.encode() + b"\0" + hashlib.sha256(self.generated[name]).digest())
+        h.update(repr((self.kept, self.page_height)).encode())
+        return h.hexdigest()
+
 
 def _measure(html: str, generated: Mapping[str, bytes]) -> dict[str, Any]:
     """Heights of the marked elements on one tall page (CSS px)."""
@@ -315,13 +326,29 @@ def render_fitting(job: FitJob) -> tuple[bytes, int]:
     real layout of the first estimated to fit; should the estimate be short, the next
     candidates are laid out in turn until one fits.
     """
+    key = job.fingerprint()
+    known = _FIT_MEMO.get(key)
+    if known is not None:
+        # The same sheet was fitted before in this process: lay out only the candidate that
+        # fitted (the result is the same bytes; fitting is deterministic).
+        return _first_fitting(job.candidates, job.generated, known, 1)
     measured = _measure(job.candidates[0], job.measure)
     estimates = [_estimate(measured, job.kept[0], kept) for kept in job.kept]
     start = next((i for i, h in enumerate(estimates) if h <= job.page_height - 2),
                  len(job.candidates) - 1)
     if start > 0 and estimates[start - 1] <= job.page_height + 48:
         start -= 1  # a close call: the estimate errs long, so try the fuller one first
-    return _first_fitting(job.candidates, job.generated, start, 1)
+    data, index = _first_fitting(job.candidates, job.generated, start, 1)
+    with _FIT_LOCK:
+        if len(_FIT_MEMO) >= 256:
+            _FIT_MEMO.clear()
+        _FIT_MEMO[key] = index
+    return data, index
+
+
+#: Which candidate fitted, by the fingerprint of the whole job (bounded; per process).
+_FIT_MEMO: dict[str, int] = {}
+_FIT_LOCK = threading.Lock()
 
 
 # -- bounded rendering in a worker process ---------------------------------------------------

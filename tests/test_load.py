@@ -127,7 +127,8 @@ HOSTILE = {
                    "could not determine a constructor"),
     "alias-bomb": ('a: &a ["x","x","x","x","x","x","x","x","x"]\nb: &b [*a,*a,*a,*a,*a,*a]\n'
                    "c: [*b,*b,*b,*b,*b,*b,*b]\n", "anchors and aliases are not allowed"),
-    "deep-nesting": ("[" * 100_000 + "]" * 100_000 + "\n", "nesting deeper than 64"),
+    "deep-nesting": ("[" * 100_000 + "]" * 100_000 + "\n", "nesting"),
+    "nesting-65": ("[" * 65 + "]" * 65 + "\n", "nesting deeper than 64"),
     "huge-int": ("id: " + "9" * 5000 + "\n", "at most 120 characters"),
     "bad-syntax": ("id: [unclosed\n", "invalid YAML"),
     "top-level-list": ("- a\n- b\n", "expected a mapping"),
