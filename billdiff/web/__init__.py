@@ -54,6 +54,8 @@ ENV_VARS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "BILLDIFF_TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda v: [h.strip() for h in v.split(",")
                                                           if h.strip()]),
     "BILLDIFF_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
+    "BILLDIFF_SITE_URL": ("SITE_URL", str.strip),
+    "BILLDIFF_FACTSHEET_ORG": ("FACTSHEET_ORG", str),
 }
 
 

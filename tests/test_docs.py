@@ -1,0 +1,50 @@
+"""The docs name every command and every setting, and the layers import as documented."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+from conftest import ROOT
+
+from billdiff.cli import cli
+from billdiff.settings import SETTINGS
+
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def test_readme_names_every_command():
+    for name in cli.commands:
+        assert f"billdiff {name}" in README, f"README does not document `billdiff {name}`"
+
+
+def test_every_environment_variable_is_a_documented_setting():
+    used = set()
+    for path in (ROOT / "billdiff").rglob("*.py"):
+        used |= set(re.findall(r"BILLDIFF_[A-Z_]+[A-Z]", path.read_text(encoding="utf-8")))
+    registered = {s.env for s in SETTINGS}
+    assert used <= registered, f"not in settings.SETTINGS: {sorted(used - registered)}"
+    for setting in SETTINGS:
+        assert f"`{setting.env}`" in README, f"README does not document {setting.env}"
+
+
+def test_quick_start_has_exactly_the_two_commands():
+    quick = README.split("## Quick start", 1)[1].split("##", 1)[0]
+    block = quick.split("```sh", 1)[1].split("```", 1)[0]
+    commands = [line.split("#")[0].strip() for line in block.strip().splitlines()]
+    assert commands == ["make serve", "make test"]
+
+
+def test_every_command_has_help():
+    for name, command in cli.commands.items():
+        assert command.help, f"`billdiff {name}` has no help text"
+
+
+def test_core_does_not_import_flask_or_weasyprint():
+    code = ("import sys; import billdiff.compare, billdiff.align, billdiff.diff, billdiff.load, "
+            "billdiff.model, billdiff.textout, billdiff.importers; "
+            "print(sorted(m for m in ('flask', 'weasyprint') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=60).stdout.strip()
+    assert out == "[]"
