@@ -119,26 +119,15 @@ def list_cmd(ctx: click.Context) -> None:
 @click.pass_context
 def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | None) -> None:
     """Show a document's text, section by section, with its provenance."""
-    from billdiff.model import iter_sections
     from billdiff.textout import format_document
 
     corpus = get_corpus(ctx)
     document = corpus.document(doc)
     if lines:
-        try:
-            start_s, _, end_s = lines.partition("-")
-            start, end = int(start_s), int(end_s or start_s)
-        except ValueError:
-            _fail(f"--lines {lines!r}: expected a range like 209-240")
-        hits = [s for s, _ in iter_sections(document.sections)
-                if s.lines and s.lines.start <= end and s.lines.end >= start]
-        if not hits:
-            _fail(f"{doc}: no section spans printed lines {start}-{end} "
-                  "(only imported official texts record printed lines)")
-        for s in hits:
-            assert s.lines is not None
-            click.echo(f"lines {s.lines.start}-{s.lines.end}  {s.number or s.id}  [{s.id}]")
-            click.echo(f"  {s.text}")
+        from billdiff.importers.ma_bill import format_lines, parse_line_range
+
+        start, end = parse_line_range(lines)
+        click.echo(format_lines(document, start, end))
         return
     click.echo(format_document(document, corpus, section_id))
 
@@ -222,22 +211,30 @@ def validate_cmd(ctx: click.Context) -> None:
 @cli.command("import")
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="auto", show_default=True,
-              help="auto, dc-xml, ma-bill, plain or pdf.")
+              type=click.Choice(["auto", "dc-xml", "ma-bill", "plain", "pdf"]),
+              help="The input's format; auto detects it from the content.")
 @click.option("--id", "doc_id", required=True, help="Id of the new document (its file name).")
+@click.option("--source-url", metavar="URL",
+              help="Where the text was published (required for plain text).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the document YAML here (default: standard output).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.option("--suggest-topics-from", "related", metavar="DOC",
               help="Suggest topics for the new sections from this tagged document.")
 @click.pass_context
-def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, out: Path | None,
-               force: bool, related: str | None) -> None:
-    """Turn an official text (DC Code XML, MA bill text, PDF or plain text) into a document."""
+def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url: str | None,
+               out: Path | None, force: bool, related: str | None) -> None:
+    """Turn an official text (DC Code XML, MA bill text or PDF, plain text) into a document.
+
+    The result is a valid document with its provenance (source, checksum, date imported).
+    Sections matching tagged sections of a related document (--suggest-topics-from) get
+    suggested topics, kept apart from confirmed ones until a person confirms them.
+    """
     from billdiff.importers import dump_document, run_import
 
     if out is not None and out.exists() and not force:
         _fail(f"{out}: already exists (pass --force to replace it)")
-    document = run_import(path, fmt, doc_id)
+    document = run_import(path, fmt, doc_id, source_url=source_url)
     if related:
         from billdiff.importers import apply_topic_suggestions
 
@@ -254,6 +251,114 @@ def _count(document: Any) -> Any:
     from billdiff.model import iter_sections
 
     return iter_sections(document.sections)
+
+
+@cli.group("fetch", cls=Group)
+def fetch_group() -> None:
+    """Fetch official texts from the Massachusetts Legislature's public API.
+
+    Users outside the United States may be blocked by the Legislature's firewall: point
+    --api-base (or BILLDIFF_API_BASE) at a mirror or proxy.
+    """
+
+
+def _fetch_options(func: Any) -> Any:
+    func = click.option("--force", is_flag=True, help="Replace --out if it exists.")(func)
+    func = click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+                        help="Write the document YAML here (default: standard output).")(func)
+    func = click.option("--id", "doc_id", help="Id of the new document.")(func)
+    func = click.option("--timeout", type=float, default=30.0, show_default=True,
+                        help="Seconds to wait for the server.")(func)
+    func = click.option("--api-base", envvar="BILLDIFF_API_BASE", metavar="URL",
+                        help="The API's base URL (a mirror or proxy).")(func)
+    return func
+
+
+def _emit_document(document: Any, out: Path | None, force: bool) -> None:
+    from billdiff.fetch import write_document_atomically
+    from billdiff.importers import dump_document
+
+    if out is None:
+        click.echo(dump_document(document), nl=False)
+    else:
+        write_document_atomically(document, out, force=force)
+        click.echo(f"wrote {out}", err=True)
+
+
+@fetch_group.command("ma-bill")
+@click.argument("court", type=int)
+@click.argument("number")
+@_fetch_options
+def fetch_bill_cmd(court: int, number: str, api_base: str | None, timeout: float,
+                   doc_id: str | None, out: Path | None, force: bool) -> None:
+    """Fetch bill NUMBER (e.g. S1053) of General Court COURT (e.g. 194) as a document."""
+    from billdiff.fetch import fetch_ma_bill
+
+    if out is not None and out.exists() and not force:
+        _fail(f"{out}: already exists (pass --force to replace it)")
+    _emit_document(fetch_ma_bill(court, number, api_base=api_base, timeout=timeout,
+                                 doc_id=doc_id), out, force)
+
+
+@fetch_group.command("mgl")
+@click.argument("chapter")
+@click.argument("section")
+@_fetch_options
+def fetch_mgl_cmd(chapter: str, section: str, api_base: str | None, timeout: float,
+                  doc_id: str | None, out: Path | None, force: bool) -> None:
+    """Fetch section SECTION of chapter CHAPTER of the General Laws (e.g. 6 220)."""
+    from billdiff.fetch import fetch_mgl
+
+    if out is not None and out.exists() and not force:
+        _fail(f"{out}: already exists (pass --force to replace it)")
+    _emit_document(fetch_mgl(chapter, section, api_base=api_base, timeout=timeout,
+                             doc_id=doc_id), out, force)
+
+
+@cli.command("compare-text")
+@click.argument("file", type=click.File("r", encoding="utf-8", errors="strict"))
+@click.option("--against", "against", required=True, metavar="DOC",
+              help="The stored document to compare the draft with (shown on the left).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              show_default=True)
+@click.option("--granularity", type=click.Choice(["word", "char"]), default="word",
+              show_default=True)
+@click.option("--normalize-quotes/--keep-quotes", default=False, show_default=True)
+@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+              show_default=True)
+@click.pass_context
+def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, granularity: str,
+                     normalize_quotes: bool, color: str) -> None:
+    """Compare your own draft (FILE, or - for standard input) with a stored document.
+
+    The draft is parsed like an imported text, its provisions are paired with the stored
+    document's, and topics are suggested for them.  Nothing is stored.  Exit code 0 when
+    nothing differs, 1 when something does, 2 on error.
+    """
+    from billdiff.compare import CompareOptions
+    from billdiff.draft import compare_draft
+
+    try:
+        text = file.read()
+    except UnicodeDecodeError as err:
+        _fail(f"{file.name}: not valid UTF-8 (byte {err.start}); save the draft as UTF-8")
+    corpus = get_corpus(ctx)
+    result = compare_draft(corpus, text, against, CompareOptions(
+        granularity=granularity, quotes=normalize_quotes))  # type: ignore[arg-type]
+    cmp = result.comparison
+    if fmt == "json":
+        data = cmp.to_json()
+        data["suggested_topics"] = {k: list(v) for k, v in result.suggestions.items()}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+    else:
+        from billdiff.textout import format_comparison
+
+        click.echo(format_comparison(cmp, color=_use_color(color)))
+        if result.suggestions:
+            click.echo("\nSuggested topics for your draft (from alignment; not confirmed):")
+            for sid, topics in result.suggestions.items():
+                click.echo(f"  {sid}: {', '.join(topics)}")
+    ctx.exit(1 if cmp.changed else 0)
 
 
 @cli.command("serve")

@@ -39,10 +39,9 @@ import urllib.request
 from pathlib import Path
 from typing import Any, Protocol
 
-import yaml
-
 from billdiff import __version__ as _version
 from billdiff.errors import BilldiffError, NotFound
+from billdiff.importers import dump_document
 from billdiff.importers.ma_bill import JURISDICTION, ordinal_suffix, parse_ma_bill, session_name
 from billdiff.importers.pdf import Extractor, import_pdf
 from billdiff.importers.plain import parse_plain, slug, text_checksum
@@ -165,7 +164,8 @@ def _error_body(err: urllib.error.HTTPError) -> str:
 def _network_error(reason: object, url: str, what: str, timeout: float) -> BilldiffError:
     if isinstance(reason, ssl.SSLCertVerificationError):
         return BilldiffError(
-            f"the server's TLS certificate for {what} could not be verified ({reason.verify_message})",
+            f"the server's TLS certificate for {what} could not be verified "
+            f"({reason.verify_message})",
             where=url,
             fix="malegislature.gov sends an incomplete certificate chain: save the DigiCert Global "
                 "G2 TLS RSA SHA256 2020 CA1 intermediate certificate (from DigiCert) as PEM and "
@@ -212,7 +212,7 @@ def html_to_text(text: str) -> str:
 
 def normalize_bill_number(number: str) -> str:
     """``H.1728``, ``h 1728``, ``House 1728``, ``SD169`` -> ``H1728`` / ``SD169``."""
-    compact = re.sub(r"[\s.]+", "", str(number)).upper()
+    compact = re.sub(r"[\s.,]+", "", str(number)).upper()
     compact = compact.replace("HOUSE", "H").replace("SENATE", "S").replace("NO", "")
     match = _BILL_NUMBER.fullmatch(compact)
     if not match:
@@ -349,7 +349,8 @@ def _merge_bill_metadata(document: Document, payload: dict[str, Any], *, court: 
         data["sponsors"] = _api_sponsors(payload)
     if not data.get("citation"):
         house = {"H": "House", "S": "Senate", "HD": "House Docket", "SD": "Senate Docket"}
-        citation = f"{house.get(chamber, chamber)}, No. {digits} ({ordinal_suffix(court)} General Court)"
+        citation = (f"{house.get(chamber, chamber)}, No. {digits} "
+                    f"({ordinal_suffix(court)} General Court)")
         docket = _BILL_NUMBER.fullmatch(str(payload.get("DocketNumber") or ""))
         if docket and docket.group(1) in ("HD", "SD"):
             citation += f"; {house[docket.group(1)]} No. {docket.group(2)}"
@@ -443,9 +444,8 @@ def _which_missing(base: str, chapter: str, section: str, *, timeout: float,
 
 
 def document_yaml(document: Document) -> str:
-    """The YAML billdiff stores for *document*."""
-    return yaml.safe_dump(document.model_dump(mode="json", exclude_defaults=True),
-                          sort_keys=False, allow_unicode=True)
+    """The YAML billdiff stores for *document* (the project's one document dump)."""
+    return dump_document(document)
 
 
 def write_document_atomically(doc: Document, path: Path, *, force: bool) -> None:

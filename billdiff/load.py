@@ -99,7 +99,7 @@ _Loader.add_implicit_resolver(
 _FastBase: Any = getattr(yaml, "CSafeLoader", None)
 
 if _FastBase is not None:
-    class _FastLoader(_FastBase):  # type: ignore[misc, valid-type]
+    class _FastLoader(_FastBase):  # type: ignore[misc]
         """libyaml's parser with the same conservative implicit typing as :class:`_Loader`.
 
         Anchors, aliases and depth are checked on the event stream first (see
@@ -117,13 +117,14 @@ def _check_events(text: str) -> None:
         if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
             raise yaml.MarkedYAMLError(
                 None, None, "YAML anchors and aliases are not allowed in billdiff files",
-                event.start_mark,
+                event.start_mark,  # type: ignore[arg-type]
             )
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
                 raise yaml.MarkedYAMLError(
-                    None, None, f"nesting deeper than {MAX_DEPTH} levels", event.start_mark
+                    None, None, f"nesting deeper than {MAX_DEPTH} levels",
+                    event.start_mark,  # type: ignore[arg-type]
                 )
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1

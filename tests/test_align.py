@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from billdiff.align import align, similarity, suggest_topics
 from docs_helpers import doc, sec
+
+from billdiff.align import align, similarity, suggest_topics
 
 
 def summary(alignment):
@@ -18,7 +19,8 @@ def test_pairs_by_id_and_reports_renumbering():
     assert summary(result) == [("sec_1", "sec_1", "id", None, False),
                                ("sec_2", "sec_2", "id", None, False)]
     assert [p.renumbered for p in result.pairs] == [False, True]
-    assert result.only_a == () and result.only_b == ()
+    assert result.only_a == ()
+    assert result.only_b == ()
 
 
 def test_pairs_by_number_when_ids_differ():
@@ -42,7 +44,8 @@ def test_similarity_suggestions_are_marked():
     b = doc("b", sec("y_7", text + " or in an emergency", "5"))
     result = align(a, b)
     assert summary(result) == [("x_1", "y_7", "similarity", None, True)]
-    assert result.pairs[0].similarity is not None and result.pairs[0].similarity > 0.5
+    assert result.pairs[0].similarity is not None
+    assert result.pairs[0].similarity > 0.5
 
 
 def test_topic_pairs_come_first_and_one_sided_topics_are_kept():
@@ -57,7 +60,8 @@ def test_topic_pairs_come_first_and_one_sided_topics_are_kept():
         ("sec_220", "sec_220__subsec_b", "topic", "ban", False),
         (None, "sec_220__subsec_c", "topic", "rmv", False),
     ]
-    assert result.only_a == () and result.only_b == ()
+    assert result.only_a == ()
+    assert result.only_b == ()
 
 
 def test_only_topics_leaves_out_untagged_sections():

@@ -69,7 +69,8 @@ def test_list(bills):
 def test_topics(bills):
     result = run(bills, "topics")
     assert result.exit_code == 0
-    assert "warrant" in result.output and "When do police need a warrant?" in result.output
+    assert "warrant" in result.output
+    assert "When do police need a warrant?" in result.output
 
 
 def test_show_document_and_section(bills):
@@ -94,24 +95,29 @@ def test_compare_json(bills):
     result = run(bills, "compare", "old", "new", "--format", "json")
     assert result.exit_code == 1
     data = json.loads(result.output)
-    assert data["a"]["id"] == "old" and data["b"]["id"] == "new"
+    assert data["a"]["id"] == "old"
+    assert data["b"]["id"] == "new"
     (pair,) = data["pairs"]
     assert pair["topic"] == "warrant"
-    assert pair["a_section"]["id"] == "sec_1" and pair["b_section"]["id"] == "sec_1"
+    assert pair["a_section"]["id"] == "sec_1"
+    assert pair["b_section"]["id"] == "sec_1"
     assert pair["ops"] == [{"op": "equal", "text": "Police need a "},
                            {"op": "delete", "text": "court order."},
                            {"op": "insert", "text": "warrant."}]
     assert pair["stats"]["words_deleted"] == 2
-    assert data["only_in_a"] == [] and data["only_in_b"] == []
+    assert data["only_in_a"] == []
+    assert data["only_in_b"] == []
 
 
 def test_compare_unknown_document_and_topic(bills):
     result = run(bills, "compare", "old", "ghost")
     assert result.exit_code == 2
     assert result.output.strip().startswith("Error: ")
-    assert "unknown document 'ghost'" in result.output and "known documents:" in result.output
+    assert "unknown document 'ghost'" in result.output
+    assert "known documents:" in result.output
     result = run(bills, "compare", "old", "new", "--topic", "nope")
-    assert result.exit_code == 2 and "unknown topic 'nope'" in result.output
+    assert result.exit_code == 2
+    assert "unknown topic 'nope'" in result.output
 
 
 def test_compare_writes_out_file_and_refuses_to_overwrite(bills, tmp_path):
@@ -119,7 +125,8 @@ def test_compare_writes_out_file_and_refuses_to_overwrite(bills, tmp_path):
     assert run(bills, "compare", "old", "new", "--format", "json", "--out", str(out)).exit_code == 1
     assert json.loads(out.read_text())["b"]["id"] == "new"
     again = run(bills, "compare", "old", "new", "--format", "json", "--out", str(out))
-    assert again.exit_code == 2 and "already exists" in again.output
+    assert again.exit_code == 2
+    assert "already exists" in again.output
 
 
 def test_missing_corpus_folder(tmp_path):
@@ -130,7 +137,8 @@ def test_missing_corpus_folder(tmp_path):
 
 def test_validate_clean_and_broken(bills):
     result = run(bills, "validate")
-    assert result.exit_code == 0 and "OK (3 documents" in result.output
+    assert result.exit_code == 0
+    assert "OK (3 documents" in result.output
     (bills / "documents" / "bad.yaml").write_text("id: bad\nnumber: 1.10\n", encoding="utf-8")
     result = run(bills, "validate")
     assert result.exit_code == 1
@@ -146,7 +154,8 @@ def test_commands_refuse_a_broken_corpus(bills):
 
 def test_bills_env_variable(bills):
     result = CliRunner().invoke(cli, ["list"], env={"BILLDIFF_BILLS": str(bills)})
-    assert result.exit_code == 0 and "old" in result.output
+    assert result.exit_code == 0
+    assert "old" in result.output
 
 
 def test_no_traceback_for_a_user(tmp_path):

@@ -19,7 +19,8 @@ def test_changed_pair_has_ops_and_stats():
     (pair,) = cmp.pairs
     assert [(o.op, o.text) for o in pair.diff.ops] == [
         ("equal", "Police need a "), ("delete", "court order."), ("insert", "warrant.")]
-    assert cmp.stats.words_deleted == 2 and cmp.stats.words_inserted == 1
+    assert cmp.stats.words_deleted == 2
+    assert cmp.stats.words_inserted == 1
 
 
 def test_identical_documents_are_unchanged():
@@ -43,7 +44,9 @@ def test_side_lacking_text_is_not_diffed_but_reported():
     assert pair.diff is None
     assert pair.lacking == ("a",)
     data = pair.to_json()
-    assert data["ops"] == [] and data["lacking_text"] == ["a"] and data["stats"] is None
+    assert data["ops"] == []
+    assert data["lacking_text"] == ["a"]
+    assert data["stats"] is None
 
 
 def test_only_one_side_is_a_change_and_listed():
@@ -77,7 +80,8 @@ def test_cache_returns_the_same_result_for_the_same_content():
     a = doc("a", sec("sec_1", "alpha", "1"))
     b = doc("b", sec("sec_1", "beta", "1"))
     first = cached_compare(a, b)
-    again = cached_compare(doc("a", sec("sec_1", "alpha", "1")), doc("b", sec("sec_1", "beta", "1")))
+    again = cached_compare(doc("a", sec("sec_1", "alpha", "1")),
+                           doc("b", sec("sec_1", "beta", "1")))
     assert again is first
     other = cached_compare(a, doc("b", sec("sec_1", "gamma", "1")))
     assert other is not first

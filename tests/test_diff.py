@@ -95,16 +95,19 @@ def test_semantic_cleanup_merges_coincidental_matches():
     b = "the state police may destroy the files"
     d = diff_texts(a, b)
     assert d.stats.regions == 1
-    assert d.a_text == a and d.b_text == b
+    assert d.a_text == a
+    assert d.b_text == b
 
 
 def test_char_granularity_refines_inside_words():
     d = diff_texts("July 28, 2009", "July 16, 2019", "char")
     assert d.granularity == "char"
-    assert d.a_text == "July 28, 2009" and d.b_text == "July 16, 2019"
+    assert d.a_text == "July 28, 2009"
+    assert d.b_text == "July 16, 2019"
     assert ("equal", "July ") in [(o.op, o.text) for o in d.ops]
     # statistics stay word-based whatever the granularity
-    assert d.stats.words_deleted == 2 and d.stats.words_inserted == 2
+    assert d.stats.words_deleted == 2
+    assert d.stats.words_inserted == 2
 
 
 def test_stats_exact():
@@ -126,7 +129,8 @@ def test_large_run_falls_back_to_sentences_then_flags_positional_pairing(monkeyp
     unrelated_b = " ".join(f"v{i}" for i in range(40))
     d2 = diff_texts(unrelated_a, unrelated_b)
     assert d2.approximate
-    assert d2.a_text == unrelated_a and d2.b_text == unrelated_b
+    assert d2.a_text == unrelated_a
+    assert d2.b_text == unrelated_b
 
 
 ALPHABET = st.sampled_from(["a", "b", "c", "the ", " ", "  ", "\n", "\n\n", ". ", "x.", ";",
@@ -183,4 +187,5 @@ def test_guarded_paths_rebuild_texts(monkeypatch_free_a, monkeypatch_free_b):
         d = diff_texts(monkeypatch_free_a, monkeypatch_free_b)
     finally:
         diffmod.GUARD_TOKENS = old
-    assert d.a_text == monkeypatch_free_a and d.b_text == monkeypatch_free_b
+    assert d.a_text == monkeypatch_free_a
+    assert d.b_text == monkeypatch_free_b

@@ -173,7 +173,8 @@ def test_read_yaml_reports_line_of_syntax_error(tmp_path):
     path.write_text("a: 1\nb: [\n", encoding="utf-8")
     with pytest.raises(LoadError) as info:
         read_yaml(path, "x.yaml")
-    assert info.value.where is not None and info.value.where.startswith("x.yaml:")
+    assert info.value.where is not None
+    assert info.value.where.startswith("x.yaml:")
 
 
 def test_require_clean_points_at_validate(tmp_path):

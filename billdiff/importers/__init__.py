@@ -15,24 +15,51 @@ from billdiff.errors import BilldiffError
 from billdiff.importers.dc_xml import import_dc_xml
 from billdiff.model import Document, Section
 
-Importer = Callable[[Path, str], Document]
-
-IMPORTERS: dict[str, Importer] = {
-    "dc-xml": import_dc_xml,
-}
+Importer = Callable[..., Document]
 
 
-def run_import(path: Path, fmt: str, doc_id: str) -> Document:
-    """Import *path* with the importer registered as *fmt*."""
-    importer = IMPORTERS.get(fmt)
-    if importer is None:
-        known = ", ".join(sorted(IMPORTERS))
-        raise BilldiffError(f"unknown import format {fmt!r}", fix=f"use one of: {known}")
+def _importers() -> dict[str, Importer]:
+    from billdiff.importers.ma_bill import import_ma_bill
+    from billdiff.importers.pdf import import_pdf
+    from billdiff.importers.plain import import_plain
+
+    return {"dc-xml": import_dc_xml, "ma-bill": import_ma_bill, "plain": import_plain,
+            "pdf": import_pdf}
+
+
+#: Format name (``billdiff import --format``) -> ``importer(path, doc_id, **options)``.
+IMPORTERS: dict[str, Importer] = _importers()
+FORMATS = ("auto", *IMPORTERS)
+
+
+def detect(path: Path) -> str:
+    """The format of *path*: a folder is a DC Code title; files are sniffed by their content."""
+    if Path(path).is_dir():
+        return "dc-xml"
+    from billdiff.importers.pdf import detect_format
+
+    return detect_format(Path(path))
+
+
+def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = None) -> Document:
+    """Import *path* with the importer registered as *fmt* (``auto`` detects it).
+
+    *source_url* is where the text was published: required for plain text (the document's
+    provenance must name its source), optional for the other formats.
+    """
+    if fmt != "auto" and fmt not in IMPORTERS:
+        raise BilldiffError(f"unknown import format {fmt!r}",
+                            fix=f"use one of: {', '.join(FORMATS)}")
     path = Path(path)
     if not path.exists():
         raise BilldiffError("no such file or folder", where=str(path),
                             fix="check the path to import")
-    return importer(path, doc_id)
+    if fmt == "auto":
+        fmt = detect(path)
+    importer = IMPORTERS[fmt]
+    if fmt == "dc-xml":
+        return importer(path, doc_id)
+    return importer(path, doc_id, source_url=source_url)
 
 
 def dump_document(doc: Document) -> str:

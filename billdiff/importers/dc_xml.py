@@ -221,7 +221,7 @@ class _Reader:
                 where=where,
                 fix="give a section file (sections/*.xml), a title folder, or its index.xml",
             )
-        return root
+        return root  # type: ignore[no-any-return]
 
     @property
     def checksum(self) -> str:

@@ -33,6 +33,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Literal
 
 from billdiff.errors import BilldiffError
 from billdiff.importers.plain import (
@@ -204,7 +205,8 @@ def _read_line_numbers(lines: list[Line]) -> None:
                     expected = candidate + 1
                     break
             else:
-                if line.page_start and digits.startswith("1") and _next_starts_with(lines, i, 2):
+                if (line.page_start and digits.startswith("1")
+                        and _next_starts_with(lines, i, 2, confirm=False)):
                     _strip_number(line, 1)
                     expected = 2
             continue
@@ -222,12 +224,15 @@ def _read_line_numbers(lines: list[Line]) -> None:
                 break
 
 
-def _next_starts_with(lines: list[Line], i: int, value: int) -> bool:
-    for line in lines[i + 1: i + 3]:
-        digits = _leading_digits(line)
-        if digits is not None and digits.startswith(str(value)):
-            return True
-    return False
+def _next_starts_with(lines: list[Line], i: int, value: int, *, confirm: bool = True) -> bool:
+    """Does line *i* + 1 start with *value* (and, with *confirm*, line *i* + 2 with the next)?"""
+    for offset, expected in ((1, value), (2, value + 1))[: 2 if confirm else 1]:
+        if i + offset >= len(lines):
+            return False
+        digits = _leading_digits(lines[i + offset])
+        if digits is None or not digits.startswith(str(expected)):
+            return False
+    return True
 
 
 # --------------------------------------------------------------------------- front matter
@@ -419,7 +424,9 @@ def _read_sponsors(front: Front) -> list[Sponsor]:
         if name in seen:
             continue
         seen.add(name)
-        role = "sponsor" if name in presenters or (not presenters and not sponsors) else "petitioner"
+        first = not presenters and not sponsors
+        role: Literal["sponsor", "petitioner"] = (
+            "sponsor" if name in presenters or first else "petitioner")
         sponsors.append(Sponsor(name=name, role=role, district=district, date_added=added))
     for i, p in enumerate(cover):
         if (m := _COMMITTEE.match(p.text)) and m.group(1) not in seen:
@@ -550,11 +557,13 @@ def parse_line_range(spec: str) -> tuple[int, int]:
     """``"209-240"`` -> ``(209, 240)``; ``"12"`` -> ``(12, 12)``."""
     match = re.fullmatch(r"\s*([0-9]{1,7})\s*(?:-\s*([0-9]{1,7})\s*)?", spec)
     if not match:
-        raise BilldiffError(f"invalid line range {spec!r}", fix="write it as START-END, e.g. 209-240")
+        raise BilldiffError(f"invalid line range {spec!r}",
+                            fix="write it as START-END, e.g. 209-240")
     start = int(match.group(1))
     end = int(match.group(2) or start)
     if end < start or start < 1:
-        raise BilldiffError(f"invalid line range {spec!r}", fix="START must be 1 or more and not after END")
+        raise BilldiffError(f"invalid line range {spec!r}",
+                            fix="START must be 1 or more and not after END")
     return start, end
 
 
@@ -578,7 +587,7 @@ def format_lines(document: Document, start: int, end: int, page: int | None = No
     if not found:
         raise BilldiffError(f"no section of {document.id} is printed on lines {start}-{end}",
                             where=document.id,
-                            fix="line numbers exist only for bills imported from line-numbered text")
+                            fix="only bills imported from line-numbered text have line numbers")
     out = []
     for section, depth in found:
         span = section.lines

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Literal
 
 from billdiff.errors import BilldiffError
-from billdiff.model import Document
 from billdiff.importers.ma_bill import looks_like_ma_bill, parse_ma_bill
 from billdiff.importers.plain import MAX_INPUT_BYTES, check_size, parse_plain
+from billdiff.model import Document
 
 #: Largest PDF file accepted, in bytes.
 MAX_PDF_BYTES = 100_000_000
@@ -76,7 +76,7 @@ def _pdftotext(path: Path, timeout: float) -> str:
         raise BilldiffError("pdftotext is not installed", fix="install poppler-utils, or use pypdf")
     try:
         done = subprocess.run(  # noqa: S603 - fixed argument list, no shell
-            [exe, "-layout", "-enc", "UTF-8", "-q", str(path), "-"],
+            [exe, "-layout", "-enc", "UTF-8", str(path), "-"],
             capture_output=True, timeout=timeout, check=False,
         )
     except subprocess.TimeoutExpired as err:

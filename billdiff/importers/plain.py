@@ -268,7 +268,7 @@ def join_paragraphs(lines: list[Line], *, width: int | None = None, items: bool 
     unwrapped = width > UNWRAPPED_WIDTH
     vocab = vocabulary(lines)
     paragraphs: list[Paragraph] = []
-    for index, line in enumerate(lines):
+    for line in lines:
         current = paragraphs[-1] if paragraphs else None
         if current is None or line.blank_before or unwrapped:
             paragraphs.append(Paragraph(line.text, [line]))
@@ -284,7 +284,8 @@ def join_paragraphs(lines: list[Line], *, width: int | None = None, items: bool 
 def _is_table_row(line: Line) -> bool:
     """A row of a table: cells split by ``|`` or by a run of spaces, ending in a date."""
     return "|" in line.text or (
-        _COLUMN_GAP.search(line.raw.strip()) is not None and _ROW_DATE.search(line.text) is not None)
+        _COLUMN_GAP.search(line.raw.strip()) is not None
+        and _ROW_DATE.search(line.text) is not None)
 
 
 def _ends_sentence(text: str) -> bool:
@@ -394,7 +395,7 @@ def readings(label: str) -> list[Reading]:
 # --------------------------------------------------------------------------- tree
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: the stack holds the very nodes of the tree
 class Node:
     """A section while the tree is being built."""
 

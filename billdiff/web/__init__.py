@@ -143,7 +143,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
                     len(corpus.problems))
     app.extensions["billdiff.corpus"] = corpus
 
-    from billdiff.web import api, errors, pages, security
+    from billdiff.web import api, draft, errors, pages, security
     from billdiff.web.factsheet import bp as factsheet_bp
 
     security.init_app(app)
@@ -151,4 +151,5 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(factsheet_bp)
+    app.register_blueprint(draft.bp)
     return app

@@ -1,0 +1,84 @@
+"""Compare your own draft with a stored document, provision by provision, storing nothing.
+
+A draft is parsed like an imported text (Massachusetts bill layout when it looks like one, plain
+enumerated text otherwise), its sections get topics *suggested* from the stored document, and it
+is compared with that document through the same engine as stored documents.  The draft lives in
+memory only: nothing is written, and the web page sends it back with ``Cache-Control: no-store``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from billdiff.compare import CompareOptions, Comparison, compare_documents
+from billdiff.diff import count_words
+from billdiff.errors import BilldiffError, InputTooLarge
+from billdiff.load import Corpus
+from billdiff.model import Document
+
+#: Largest draft, in words (a whole omnibus bill is far below this).
+MAX_DRAFT_WORDS = 60_000
+#: Largest draft, in characters, checked before anything else.
+MAX_DRAFT_CHARS = 1_000_000
+DRAFT_ID = "your-draft"
+#: A reserved address (RFC 2606 ``.invalid``): a draft has no published source.
+DRAFT_SOURCE = "https://draft.billdiff.invalid/"
+
+
+@dataclass(frozen=True)
+class DraftComparison:
+    """A stored document compared with a draft, and the draft as parsed."""
+
+    comparison: Comparison
+    draft: Document
+    #: ``{draft section id: suggested topic ids}``
+    suggestions: dict[str, tuple[str, ...]]
+
+
+def check_draft_size(text: str) -> None:
+    """Refuse a draft over the size limits with a message naming the limit."""
+    if len(text) > MAX_DRAFT_CHARS:
+        raise InputTooLarge(f"the draft has {len(text):,} characters, over the "
+                            f"{MAX_DRAFT_CHARS:,}-character limit",
+                            fix="compare it part by part")
+    words = count_words(text)
+    if words > MAX_DRAFT_WORDS:
+        raise InputTooLarge(f"the draft has {words:,} words, over the {MAX_DRAFT_WORDS:,}-word "
+                            "limit", fix="compare it part by part")
+
+
+def parse_draft(text: str, *, title: str = "Your draft") -> Document:
+    """Parse pasted or uploaded text into an in-memory document (never stored)."""
+    from billdiff.importers.ma_bill import looks_like_ma_bill, parse_ma_bill
+    from billdiff.importers.plain import parse_plain
+
+    check_draft_size(text)
+    if not text.strip():
+        raise BilldiffError("the draft is empty", fix="paste or upload the text to compare")
+    notes = ("A draft compared in memory; not stored.",)
+    if looks_like_ma_bill(text):
+        try:
+            return parse_ma_bill(text, DRAFT_ID, source_url=DRAFT_SOURCE,
+                                 source_description="your draft (not stored)", notes=notes)
+        except BilldiffError:
+            pass  # not quite a bill after all: read it as plain enumerated text
+    return parse_plain(text, DRAFT_ID, source_url=DRAFT_SOURCE,
+                       source_description="your draft (not stored)", title=title,
+                       number="Your draft", kind="bill", notes=notes)
+
+
+def compare_draft(corpus: Corpus, text: str, against: str,
+                  options: CompareOptions | None = None) -> DraftComparison:
+    """Compare the stored document *against* (left) with the draft *text* (right)."""
+    options = options or CompareOptions()
+    from billdiff.align import suggest_topics
+    from billdiff.importers import apply_topic_suggestions
+
+    stored = corpus.document(against)
+    draft = apply_topic_suggestions(parse_draft(text), stored)
+    suggestions = suggest_topics(draft, stored)
+    # Pair by id, number and similarity: a draft has no confirmed topics to pair on.
+    comparison = compare_documents(stored, draft, corpus=None,
+                                   options=CompareOptions(granularity=options.granularity,
+                                                          quotes=options.quotes))
+    return DraftComparison(comparison, draft, suggestions)
