@@ -57,6 +57,8 @@ def _pages(corpus) -> dict[str, str]:
         "guide": "/guide",
         "error-404": "/documents/no-such-document",
         "error-400": "/compare?granularity=sentence",
+        "draft": f"/draft?against={b}",
+        "factsheet": f"/factsheet?a={a}&b={b}",
     }
     if "ma-192-s3084" in corpus.documents and "ma-193-h4359" in corpus.documents:
         pages["compare-redline"] = "/compare?a=ma-192-s3084&b=ma-193-h4359&topic=definitions"
@@ -242,3 +244,35 @@ def test_no_javascript_needed(browser, base_url):
         assert isinstance(json.loads(api.text()), dict)
     finally:
         context.close()
+
+
+def test_draft_page_compares_pasted_text(page, base_url, bundled, artifacts):
+    if "ma-193-h4359" not in bundled.documents:
+        pytest.skip("the bundled dossier lacks ma-193-h4359")
+    clean = (ROOT / "tests" / "fixtures" / "ma" / "ma-193-h4359.clean.txt").read_text("utf-8")
+    page.goto(base_url + "/draft?against=ma-193-h4359")
+    page.fill("#bd-text", clean.replace("any computer software", "any software"))
+    with page.expect_navigation():
+        page.click("button[type=submit]")
+    assert page.locator(".draft-result").count() == 1
+    assert page.locator(".redline del").count() >= 1
+    page.screenshot(path=str(artifacts / "draft-result-desktop.png"), full_page=True)
+    violations = _axe(page)
+    assert not violations, _explain(violations)
+
+
+def test_factsheet_download_is_reachable_by_keyboard(page, base_url, bundled):
+    from billdiff.render import default_pair
+
+    a, b = default_pair(bundled)
+    page.goto(base_url + f"/factsheet?a={a}&b={b}")
+    for _ in range(80):
+        page.keyboard.press("Tab")
+        if page.evaluate("document.activeElement.textContent.includes('Download PDF')"):
+            break
+    else:
+        raise AssertionError("Tab never reached the Download PDF link")
+    href = page.evaluate("document.activeElement.getAttribute('href')")
+    response = page.request.get(base_url + href)
+    assert response.status == 200
+    assert response.body()[:4] == b"%PDF"
