@@ -19,7 +19,7 @@ from typing import Literal
 
 from billdiff.errors import BilldiffError
 from billdiff.importers.ma_bill import looks_like_ma_bill, parse_ma_bill
-from billdiff.importers.plain import MAX_INPUT_BYTES, check_size, parse_plain
+from billdiff.importers.plain import MAX_INPUT_BYTES, check_file_size, check_size, parse_plain
 from billdiff.model import Document
 
 #: Largest PDF file accepted, in bytes.
@@ -34,12 +34,7 @@ Extractor = Literal["auto", "pdftotext", "pypdf"]
 
 def _check_pdf(path: Path) -> bytes:
     where = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise BilldiffError(f"cannot read the file ({err.strerror})", where=where,
-                            fix="check the path") from err
-    check_size(size, where, MAX_PDF_BYTES)
+    check_file_size(path, MAX_PDF_BYTES)
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" not in head:

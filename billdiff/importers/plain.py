@@ -106,18 +106,23 @@ def check_size(n_bytes: int, where: str, limit: int = MAX_INPUT_BYTES) -> None:
         )
 
 
+def check_file_size(path: Path, limit: int = MAX_INPUT_BYTES) -> None:
+    """Raise a clear error if *path* cannot be read or is over *limit* bytes."""
+    try:
+        size = path.stat().st_size
+    except OSError as err:
+        raise BilldiffError(f"cannot read the file ({err.strerror})", where=str(path),
+                            fix="check the path") from err
+    check_size(size, str(path), limit)
+
+
 def read_text_file(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[str, str, list[str]]:
     """Read *path* as text: ``(text, "sha256:...", notes)``.
 
     UTF-8 (with or without BOM) first; Windows-1252 as a fallback, with a note saying so.
     """
     where = str(path)
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise BilldiffError(f"cannot read the file ({err.strerror})", where=where,
-                            fix="check the path") from err
-    check_size(size, where, limit)
+    check_file_size(path, limit)
     try:
         data = path.read_bytes()
     except OSError as err:
