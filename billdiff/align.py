@@ -58,8 +58,25 @@ class Alignment:
     only_b: tuple[Section, ...]
 
 
-def flatten(doc: Document) -> list[Section]:
-    """Every section of *doc*, parents before children, in document order."""
+_FLAT: dict[int, tuple[Document, tuple[Section, ...]]] = {}
+
+
+def flatten(doc: Document) -> tuple[Section, ...]:
+    """Every section of *doc*, parents before children, in document order.
+
+    Documents are immutable, so the result is remembered per document object (bounded).
+    """
+    hit = _FLAT.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    flat = tuple(_walk(doc))
+    if len(_FLAT) >= 64:
+        _FLAT.clear()
+    _FLAT[id(doc)] = (doc, flat)
+    return flat
+
+
+def _walk(doc: Document) -> list[Section]:
     out: list[Section] = []
 
     def walk(sections: tuple[Section, ...]) -> None:
@@ -170,40 +187,35 @@ def align(a: Document, b: Document, topics: Iterable[str] = (),
     left_a = [s for s in flat_a if s.id not in used_a]
     left_b = [s for s in flat_b if s.id not in used_b]
     b_by_id = {s.id: s for s in left_b}
-    rest: list[SectionPair] = []
+    a_ids = {s.id for s in left_a}
+    # B sections whose id A lacks may still match by display number
+    b_by_number: dict[str, Section] = {}
+    for s in left_b:
+        if s.number and s.id not in a_ids:
+            b_by_number.setdefault(s.number, s)
+    # One pass in A's order; unmatched A sections keep their slot for a later suggestion.
+    slots: list[SectionPair | Section] = []
     unmatched_a: list[Section] = []
     for s in left_a:
         match = b_by_id.pop(s.id, None)
-        if match is None:
-            unmatched_a.append(s)
-        else:
-            rest.append(SectionPair(s, match, "id"))
-    left_b = [s for s in left_b if s.id in b_by_id]
-    b_by_number: dict[str, Section] = {}
-    for s in left_b:
-        if s.number:
-            b_by_number.setdefault(s.number, s)
-    still_a = []
-    numbered = 0
-    for s in unmatched_a:
+        if match is not None:
+            slots.append(SectionPair(s, match, "id"))
+            continue
         match = b_by_number.pop(s.number, None) if s.number else None
-        if match is None:
-            still_a.append(s)
-        else:
-            rest.append(SectionPair(s, match, "number"))
-            numbered += 1
-            b_by_id.pop(match.id, None)
-    left_b = [s for s in left_b if s.id in b_by_id]
-    suggestions = _suggest(still_a, left_b)
-    rest.extend(suggestions)
-    taken_a = {p.a.id for p in suggestions if p.a}
-    taken_b = {p.b.id for p in suggestions if p.b}
-    if suggestions or numbered:  # id pairs are already in A's order
-        order_a = {s.id: i for i, s in enumerate(flat_a)}
-        rest.sort(key=lambda p: order_a[p.a.id] if p.a else 0)
+        if match is not None:
+            del b_by_id[match.id]
+            slots.append(SectionPair(s, match, "number"))
+            continue
+        slots.append(s)
+        unmatched_a.append(s)
+    left_b = list(b_by_id.values())  # insertion order: B's document order
+    suggestions = {p.a.id: p for p in _suggest(unmatched_a, left_b) if p.a}
+    taken_b = {p.b.id for p in suggestions.values() if p.b}
+    rest = [item if isinstance(item, SectionPair) else suggestions[item.id]
+            for item in slots if isinstance(item, SectionPair) or item.id in suggestions]
     return Alignment(
         tuple(pairs + rest),
-        tuple(s for s in still_a if s.id not in taken_a),
+        tuple(s for s in unmatched_a if s.id not in suggestions),
         tuple(s for s in left_b if s.id not in taken_b),
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 from billdiff import settings
 from billdiff.align import Alignment, SectionPair, align
-from billdiff.diff import DiffStats, Granularity, TextDiff, count_words, diff_texts
+from billdiff.diff import DiffStats, Granularity, Op, TextDiff, count_words, diff_texts
 from billdiff.errors import BilldiffError, InputTooLarge
 from billdiff.load import Corpus
 from billdiff.model import Analysis, Document, Section, TextStatus, Topic
@@ -216,24 +216,32 @@ def _check_size(text: str, doc: Document, section: Section, limit: int) -> None:
         )
 
 
+def _has_text(section: Section | None) -> bool:
+    return (section is not None and section.status is not TextStatus.MISSING
+            and bool(section.text.strip()))
+
+
 def diff_pair(pair: SectionPair, a_doc: Document, b_doc: Document,
               options: CompareOptions, word_limit: int | None = None) -> PairDiff:
     """Normalise and diff one pair (no diff when a side lacks text)."""
     limit = word_limit or settings.max_text_words()
-    norm = NormalizeOptions(quotes=options.quotes)
-    a_text = normalize(pair.a.text, norm) if pair.a else ""
-    if pair.b and pair.a and pair.b.text == pair.a.text:
+    norm = _NORMS[options.quotes]
+    a, b = pair.a, pair.b
+    a_text = normalize(a.text, norm) if a else ""
+    if b is not None and a is not None and b.text == a.text:
         b_text = a_text  # normalising is deterministic: same input, same output
     else:
-        b_text = normalize(pair.b.text, norm) if pair.b else ""
-    if pair.a:
-        _check_size(a_text, a_doc, pair.a, limit)
-    if pair.b:
-        _check_size(b_text, b_doc, pair.b, limit)
-    result = PairDiff(pair, a_text, b_text, None)
-    if result.lacking:
-        return result
+        b_text = normalize(b.text, norm) if b else ""
+    if a is not None:
+        _check_size(a_text, a_doc, a, limit)
+    if b is not None and b_text is not a_text:
+        _check_size(b_text, b_doc, b, limit)
+    if not (_has_text(a) and _has_text(b)):
+        return PairDiff(pair, a_text, b_text, None)
     return PairDiff(pair, a_text, b_text, diff_texts(a_text, b_text, options.granularity))
+
+
+_NORMS = {False: NormalizeOptions(quotes=False), True: NormalizeOptions(quotes=True)}
 
 
 def compare_documents(a: Document, b: Document, *, corpus: Corpus | None = None,
@@ -252,7 +260,20 @@ def compare_documents(a: Document, b: Document, *, corpus: Corpus | None = None,
         all_topics = [t for t in corpus.topics if t in options.topics]
     alignment: Alignment = align(a, b, all_topics, only_topics=bool(options.topics))
     limit = settings.max_text_words()
-    pairs = tuple(diff_pair(p, a, b, options, limit) for p in alignment.pairs)
+    norm = _NORMS[options.quotes]
+    out: list[PairDiff] = []
+    for p in alignment.pairs:
+        sa, sb = p.a, p.b
+        if (sa is not None and sb is not None and sa.text == sb.text
+                and _has_text(sa) and sb.status is not TextStatus.MISSING):
+            # The common case across releases of a code: the same words.  No diff to run.
+            text = normalize(sa.text, norm)
+            _check_size(text, a, sa, limit)
+            out.append(PairDiff(p, text, text,
+                                TextDiff((Op("equal", text),), options.granularity)))
+        else:
+            out.append(diff_pair(p, a, b, options, limit))
+    pairs = tuple(out)
     views: list[TopicView] = []
     if corpus is not None:
         for tid in all_topics:

@@ -48,7 +48,10 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
     """Return *text* in the canonical form used for comparison (see the module docstring)."""
     # Most legal text needs none of this: check first with one C-speed scan each, because a
     # per-character translate of every section of a whole code costs more than diffing it.
-    if not text.isascii() and not unicodedata.is_normalized("NFC", text):
+    if text.isascii():
+        # every character this module changes is outside ASCII, but for the carriage return
+        return text if "\r" not in text else text.replace("\r\n", "\n").replace("\r", "\n")
+    if not unicodedata.is_normalized("NFC", text):
         text = unicodedata.normalize("NFC", text)
     if _SPECIAL_RE.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n")

@@ -13,6 +13,7 @@ is ``Secure``, and responses carry ``Strict-Transport-Security``.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import secrets
@@ -142,6 +143,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         log.warning("corpus %s has %d problem(s); run `billdiff validate`", corpus.root,
                     len(corpus.problems))
     app.extensions["billdiff.corpus"] = corpus
+    # The corpus lives as long as the process: move it out of the garbage collector's
+    # generations so that each collection does not walk the whole corpus again.
+    gc.collect()
+    gc.freeze()
 
     from billdiff.web import api, draft, errors, pages, security
     from billdiff.web.factsheet import bp as factsheet_bp
