@@ -34,6 +34,9 @@ sys.path.insert(0, str(ROOT))
 from billdiff.compare import compare_documents  # noqa: E402
 from billdiff.diff import diff_texts  # noqa: E402
 
+#: Measured numbers the targets table reads: name -> seconds (or MB, or a ratio).
+RESULTS: dict[str, float] = {}
+
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms"
@@ -96,6 +99,10 @@ def bench_pairs(reps: int) -> list[str]:
         git_t = med.get("git")
         ratio = f"{med['ours'] / git_t:.2f}×" if git_t else "n/a"
         st = result.stats
+        RESULTS[f"pair:{b_name}"] = med["ours"]
+        if git_t:
+            RESULTS[f"pair-ratio:{b_name}"] = med["ours"] / git_t
+        RESULTS[f"pair-approx:{b_name}"] = float(result.approximate)
         rows.append(f"| {label} | {st.words_a:,} / {st.words_b:,} | {ms(med['ours'])} | "
                     f"{ms(git_t) if git_t else 'n/a'} | {ratio} | "
                     f"{'approximate (flagged)' if result.approximate else 'exact'} | "
@@ -135,6 +142,9 @@ def bench_dc(reps: int) -> list[str]:
     changed = sum(p.changed for title in ("2", "7") for p in compare_documents(
         docs[("2019-01-04", title)], docs[("2026-06-30", title)]).pairs)
     git_t = med.get("git")
+    RESULTS["dc"] = med["ours"]
+    if git_t:
+        RESULTS["dc-ratio"] = med["ours"] / git_t
     return [
         "| what | time |", "|---|---|",
         f"| import all four title folders (not part of the comparison) | {ms(import_time)} |",
@@ -169,6 +179,7 @@ def bench_cli(reps: int) -> list[str]:
         "billdiff-json": lambda: wall([str(exe), "compare", a, b, "--format", "json"], env=env),
     }
     med = interleaved(fns, reps)
+    RESULTS["cli"] = med["billdiff"]
     return ["| command (whole process) | median |", "|---|---|",
             f"| baseline: `python -c pass` (interpreter start) | {ms(med['python'])} |",
             f"| `billdiff compare {a} {b}` | {ms(med['billdiff'])} |",
@@ -196,6 +207,7 @@ def bench_web(reps: int) -> list[str]:
            "compare-inline": timed(lambda: client.get(url + "&view=inline"))}
     med = interleaved(fns, reps)
     size = len(client.get(url).data)
+    RESULTS["web"] = med["compare"]
     return ["| request (in-process, Flask test client) | median |", "|---|---|",
             f"| baseline: `/api/topics` (small JSON) | {ms(med['about'])} |",
             f"| `{url}` first request (comparison computed) | {ms(first)} |",
@@ -228,6 +240,8 @@ def bench_factsheet(reps: int) -> list[str]:
     med = interleaved({"warm": timed(lambda: fs.make_pdf(corpus, request, org)),
                        "fit": timed(cold_fit)}, reps)
     fs.make_pdf(corpus, request, org)  # leave the memo warm
+    RESULTS["fs-warm"] = med["warm"]
+    RESULTS["fs-fit"] = med["fit"]
     rows = ["| what | median |", "|---|---|",
             f"| first render in a fresh process (after imports) | {ms(first)} |",
             f"| warm render in-process, same sheet (the layout that fitted is remembered) | "
@@ -261,6 +275,8 @@ def bench_factsheet(reps: int) -> list[str]:
         for k, vals in samples.items():
             wall_t = statistics.median(v[0] for v in vals)
             rss = max(v[1] for v in vals)
+            if k == "billdiff":
+                RESULTS["fs-process"], RESULTS["fs-rss"] = wall_t, rss
             label = ("`billdiff factsheet` whole process (fits from scratch)" if k == "billdiff"
                      else "baseline: headless Chromium `--print-to-pdf` of the same HTML")
             rows.append(f"| {label} | {ms(wall_t)}, peak RSS {rss:.0f} MB |")
@@ -285,6 +301,42 @@ def _wall_rss(cmd: list[str]) -> tuple[float, float]:
             text = rss_file.read().strip().splitlines()
             return elapsed, int(text[-1]) / 1024 if text else float("nan")
     return elapsed, usage.ru_maxrss / 1024
+
+
+TARGETS = (
+    # (result key, target text, test)
+    ("pair:small_b", "2,500-word pair: under 5 ms", lambda v: v < 0.005),
+    ("pair-ratio:large_b", "1 MB edited + moved: within 1.5× git", lambda v: v <= 1.5),
+    ("pair-ratio:large2_b", "1 MB section moves: within 1.5× git", lambda v: v <= 1.5),
+    ("pair-ratio:real_b", "1 MB real rules: within 1.5× git", lambda v: v <= 1.5),
+    ("pair:worst_b", "adversarial 1 MB: under 1 s (or flagged approximate)",
+     lambda v: v < 1.0 or RESULTS.get("pair-approx:worst_b") == 1.0),
+    ("dc-ratio", "DC titles 2 + 7: no more time than git", lambda v: v <= 1.0),
+    ("cli", "`billdiff compare` on the dossier, whole process: under 1 s", lambda v: v < 1.0),
+    ("web", "compare page, largest bundled pair, in-process: under 100 ms", lambda v: v < 0.1),
+    ("fs-warm", "fact sheet, warm render in-process: under 0.2 s", lambda v: v < 0.2),
+    ("fs-process", "`billdiff factsheet`, whole process: under 1 s", lambda v: v < 1.0),
+    ("fs-rss", "`billdiff factsheet`, peak memory: under 100 MB", lambda v: v < 100),
+)
+
+
+def _fmt(key: str, value: float) -> str:
+    if "ratio" in key:
+        return f"{value:.2f}×"
+    if key == "fs-rss":
+        return f"{value:.0f} MB"
+    return ms(value)
+
+
+def targets_table() -> list[str]:
+    """The issue's targets against what this run measured."""
+    rows = ["## Targets", "", "| target | measured | met? |", "|---|---|---|"]
+    for key, label, test in TARGETS:
+        if key not in RESULTS:
+            continue
+        value = RESULTS[key]
+        rows.append(f"| {label} | {_fmt(key, value)} | {'yes' if test(value) else '**no**'} |")
+    return [*rows, ""]
 
 
 def main() -> None:
@@ -314,6 +366,7 @@ def main() -> None:
         rows = fn(args.reps)
         out += [f"## {title}", "", *[r for r in rows if r], ""]
         print("\n".join(r for r in rows if r), file=sys.stderr)
+    out += targets_table()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.append(f"Peak memory of the benchmark process: {peak:.0f} MB.")
     if not args.only:
