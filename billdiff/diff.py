@@ -26,6 +26,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import chain
 from typing import Literal
 
 from diff_match_patch import diff_match_patch
@@ -172,13 +173,11 @@ def _cleanup(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
                   and (i == 0 or ops[i - 1][0] == "equal"))
     if regions <= 1:  # nothing to merge: skip the encoding round trip
         return [Op(k, "".join(t)) for k, t in ops]
-    codes: dict[str, str] = {}
-    for _, toks in ops:
-        for t in toks:
-            if t not in codes:
-                n = len(codes)
-                # CJK ideographs are word characters, so the lossless shift scores all alike.
-                codes[t] = chr(0x4E00 + n) if n < 20000 else chr(0x20000 + n - 20000)
+    # One character per distinct token.  CJK ideographs are word characters, so the
+    # cleanup's boundary scoring (made for letters and spaces) treats every token alike.
+    distinct = dict.fromkeys(chain.from_iterable(t for _, t in ops))
+    codes = {t: chr(0x4E00 + n) if n < 20000 else chr(0x20000 + n - 20000)
+             for n, t in enumerate(distinct)}
     diffs = [(_OP_DMP[k], "".join(map(codes.__getitem__, t))) for k, t in ops]
     _DMP.diff_cleanupSemantic(diffs)
     table = {ord(c): t for t, c in codes.items()}
@@ -203,6 +202,18 @@ def _units(tokens: list[str]) -> list[str]:
     return units
 
 
+def _keys(tokens: list[str]) -> list[str]:
+    """Matching keys: each word without its trailing whitespace.
+
+    Only a text's first token can be whitespace alone; it keeps itself as its key so that it
+    never matches a different run of whitespace.
+    """
+    keys = list(map(str.rstrip, tokens))
+    if keys and not keys[0]:
+        keys[0] = tokens[0]
+    return keys
+
+
 def _diff_tokens(ta: list[str], tb: list[str], out: _Builder) -> None:
     """Diff two token lists into *out* (bounded: see the module docstring)."""
     # common prefix and suffix are cheap and shrink the matcher's range
@@ -218,8 +229,7 @@ def _diff_tokens(ta: list[str], tb: list[str], out: _Builder) -> None:
     if max(len(mid_a), len(mid_b)) <= GUARD_TOKENS:
         # Words are matched without their trailing whitespace, so "c" at the end of one text
         # still matches "c " in the other; a whitespace difference becomes its own small edit.
-        keys_a = [t.rstrip() or t for t in mid_a]
-        keys_b = [t.rstrip() or t for t in mid_b]
+        keys_a, keys_b = _keys(mid_a), _keys(mid_b)
         raw: list[tuple[OpKind, list[str]]] = []
         for tag, i1, i2, j1, j2 in _match(keys_a, keys_b):
             if tag != "equal":
