@@ -45,6 +45,18 @@ class Group(click.Group):
             raise UserError(f"{name}{err.strerror or err}") from err
 
 
+def _set_bills(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
+    if value is not None:
+        ctx.find_root().ensure_object(dict)["bills"] = value
+
+
+def bills_option(func: Any) -> Any:
+    """``--bills DIR`` after the command name too (``billdiff validate --bills DIR``)."""
+    return click.option("--bills", type=click.Path(file_okay=False, path_type=Path),
+                        expose_value=False, callback=_set_bills,
+                        help="Corpus folder to use instead of the bundled dossier.")(func)
+
+
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
 
@@ -102,6 +114,7 @@ def cli(ctx: click.Context, bills: Path | None) -> None:
 
 
 @cli.command("list")
+@bills_option
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
     """List the documents, oldest first, with how complete each text is."""
@@ -112,6 +125,7 @@ def list_cmd(ctx: click.Context) -> None:
 
 
 @cli.command("show")
+@bills_option
 @click.argument("doc")
 @click.option("--section", "section_id", metavar="ID", help="Show only this section (by id).")
 @click.option("--lines", "lines", metavar="A-B",
@@ -133,6 +147,7 @@ def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | 
 
 
 @cli.command("topics")
+@bills_option
 @click.pass_context
 def topics_cmd(ctx: click.Context) -> None:
     """List the topics (the provisions people ask about)."""
@@ -143,6 +158,7 @@ def topics_cmd(ctx: click.Context) -> None:
 
 
 @cli.command("compare")
+@bills_option
 @click.argument("a")
 @click.argument("b")
 @click.option("--topic", "topics", multiple=True, metavar="T",
@@ -194,6 +210,7 @@ def compare_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...], fmt
 
 
 @cli.command("validate")
+@bills_option
 @click.pass_context
 def validate_cmd(ctx: click.Context) -> None:
     """Check every file of the corpus; list every problem; exit 1 if there is any."""
@@ -209,6 +226,7 @@ def validate_cmd(ctx: click.Context) -> None:
 
 
 @cli.command("import")
+@bills_option
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--format", "fmt", default="auto", show_default=True,
               type=click.Choice(["auto", "dc-xml", "ma-bill", "plain", "pdf"]),
@@ -316,6 +334,7 @@ def fetch_mgl_cmd(chapter: str, section: str, api_base: str | None, timeout: flo
 
 
 @cli.command("compare-text")
+@bills_option
 @click.argument("file", type=click.File("r", encoding="utf-8", errors="strict"))
 @click.option("--against", "against", required=True, metavar="DOC",
               help="The stored document to compare the draft with (shown on the left).")
@@ -362,6 +381,7 @@ def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, gran
 
 
 @cli.command("serve")
+@bills_option
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
 @click.pass_context
@@ -391,6 +411,7 @@ def main() -> None:
 
 
 @cli.command("factsheet")
+@bills_option
 @click.argument("a")
 @click.argument("b")
 @click.option("--topic", "topics", multiple=True, metavar="T",

@@ -26,6 +26,11 @@ STATUS_LABEL = {
 }
 
 
+def _n(count: int, word: str) -> str:
+    """``1 word``, ``2 words``."""
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _safe(text: str) -> str:
     """Make control characters visible so untrusted text cannot drive the terminal."""
     return "".join(
@@ -90,7 +95,7 @@ def format_pair(pair: PairDiff, a: Document, b: Document, color: bool = False) -
         lines.append("  (no change)")
     st = d.stats
     lines.append(textwrap.indent(redline(d.ops, color), "  "))
-    lines.append(f"  -- {st.words_deleted} words deleted, {st.words_inserted} inserted, "
+    lines.append(f"  -- {_n(st.words_deleted, 'word')} deleted, {st.words_inserted:,} inserted, "
                  f"{st.changed_share:.0%} changed" + (" (approximate)" if d.approximate else ""))
     return "\n".join(lines)
 
@@ -100,8 +105,8 @@ def format_comparison(cmp: Comparison, color: bool = False, show_unchanged: bool
     out = [f"Comparing {cmp.a.number} ({cmp.a.id}) with {cmp.b.number} ({cmp.b.id})",
            "Legend: [-deleted-] {+inserted+}"]
     st = cmp.stats
-    out.append(f"{len(cmp.pairs)} pairs; {st.words_deleted} words deleted, {st.words_inserted} "
-               f"inserted ({st.changed_share:.0%} of words changed); "
+    out.append(f"{_n(len(cmp.pairs), 'pair')}; {_n(st.words_deleted, 'word')} deleted, "
+               f"{st.words_inserted:,} inserted ({st.changed_share:.0%} of words changed); "
                f"{len(cmp.only_a)} only in A, {len(cmp.only_b)} only in B"
                + ("; APPROXIMATE: some long runs were paired by position" if cmp.approximate
                   else ""))

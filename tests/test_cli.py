@@ -169,3 +169,13 @@ def test_no_traceback_for_a_user(tmp_path):
     assert proc.returncode == 2
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "x.yaml" in proc.stderr
+
+
+def test_bills_option_after_the_command_name(bills):
+    result = CliRunner().invoke(cli, ["validate", "--bills", str(bills)])
+    assert result.exit_code == 0
+    assert "OK (3 documents" in result.output
+    result = CliRunner().invoke(cli, ["compare", "old", "new", "--bills", str(bills),
+                                      "--format", "json"])
+    assert result.exit_code == 1
+    assert json.loads(result.output)["b"]["id"] == "new"

@@ -48,3 +48,10 @@ def test_core_does_not_import_flask_or_weasyprint():
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                          check=True, timeout=60).stdout.strip()
     assert out == "[]"
+
+
+def test_ruff_is_clean():
+    """The lint rules in pyproject.toml hold for the whole tree (ruff ships with the tests)."""
+    proc = subprocess.run([sys.executable, "-m", "ruff", "check", "billdiff", "tests",
+                           "benchmarks"], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert proc.returncode == 0, proc.stdout + proc.stderr

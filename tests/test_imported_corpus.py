@@ -1,0 +1,59 @@
+"""An imported Massachusetts bill used end to end: import, validate, compare, pages, --lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from billdiff.cli import cli
+
+MA = Path(__file__).parent / "fixtures" / "ma"
+
+
+@pytest.fixture
+def imported(tmp_path: Path) -> Path:
+    """A corpus of two imported versions: the laid-out S.1053 fixture and an edited copy."""
+    root = tmp_path / "corpus"
+    (root / "documents").mkdir(parents=True)
+    original = (MA / "ma-194-s1053.txt").read_text(encoding="utf-8")
+    edited = tmp_path / "edited.txt"
+    edited.write_text(original.replace("the 2022 Official", "the 2024 Official"),
+                      encoding="utf-8")
+    for source, doc_id in ((MA / "ma-194-s1053.txt", "s1053-filed"), (edited, "s1053-edited")):
+        result = CliRunner().invoke(cli, ["import", str(source), "--id", doc_id, "--out",
+                                          str(root / "documents" / f"{doc_id}.yaml")])
+        assert result.exit_code == 0, result.output
+    return root
+
+
+def test_imported_documents_validate_and_compare(imported):
+    runner = CliRunner()
+    assert runner.invoke(cli, ["validate", "--bills", str(imported)]).exit_code == 0
+    result = runner.invoke(cli, ["compare", "s1053-filed", "s1053-edited", "--bills",
+                                 str(imported), "--color", "never"])
+    assert result.exit_code == 1
+    assert "[-2022 -]{+2024 +}" in result.output
+
+
+def test_show_lines_prints_the_sections_on_those_printed_lines(imported):
+    result = CliRunner().invoke(cli, ["show", "s1053-filed", "--lines", "1-2", "--bills",
+                                      str(imported)])
+    assert result.exit_code == 0, result.output
+    assert "SECTION 1. Chapter 6 of the General Laws" in result.output
+    assert "[lines 1-" in result.output
+    bad = CliRunner().invoke(cli, ["show", "s1053-filed", "--lines", "9000-9001", "--bills",
+                                   str(imported)])
+    assert bad.exit_code == 2
+    assert "no section" in bad.output
+
+
+def test_pages_show_printed_lines(imported):
+    from billdiff.web import create_app
+
+    client = create_app({"TESTING": True, "BILLS_DIR": str(imported)}).test_client()
+    doc = client.get("/documents/s1053-filed").get_data(as_text=True)
+    assert "printed lines 1–" in doc
+    cmp = client.get("/compare?a=s1053-filed&b=s1053-edited").get_data(as_text=True)
+    assert "Printed lines: S.1053 1–" in cmp
