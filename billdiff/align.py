@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from billdiff.model import Document, Section
 
@@ -31,9 +31,11 @@ SUGGEST_LIMIT = 400
 _WORD = re.compile(r"\w+")
 
 
-@dataclass(frozen=True)
-class SectionPair:
-    """Two provisions paired (either side may be absent for a topic pair)."""
+class SectionPair(NamedTuple):
+    """Two provisions paired (either side may be absent for a topic pair).
+
+    A named tuple rather than a dataclass: aligning two releases of a code makes thousands.
+    """
 
     a: Section | None
     b: Section | None
@@ -74,6 +76,23 @@ def flatten(doc: Document) -> tuple[Section, ...]:
         _FLAT.clear()
     _FLAT[id(doc)] = (doc, flat)
     return flat
+
+
+_INDEX: dict[int, tuple[Document, dict[str, Section], frozenset[str]]] = {}
+
+
+def _index(doc: Document) -> tuple[dict[str, Section], frozenset[str]]:
+    """``({id: section}, ids)`` of a document, remembered like :func:`flatten`."""
+    hit = _INDEX.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1], hit[2]
+    flat = flatten(doc)
+    by_id = {s.id: s for s in flat}
+    ids = frozenset(by_id)
+    if len(_INDEX) >= 64:
+        _INDEX.clear()
+    _INDEX[id(doc)] = (doc, by_id, ids)
+    return by_id, ids
 
 
 def _walk(doc: Document) -> list[Section]:
@@ -184,10 +203,15 @@ def align(a: Document, b: Document, topics: Iterable[str] = (),
     if only_topics:
         return Alignment(tuple(pairs), (), ())
 
-    left_a = [s for s in flat_a if s.id not in used_a]
-    left_b = [s for s in flat_b if s.id not in used_b]
-    b_by_id = {s.id: s for s in left_b}
-    a_ids = {s.id for s in left_a}
+    if used_a or used_b:
+        left_a = [s for s in flat_a if s.id not in used_a]
+        left_b = [s for s in flat_b if s.id not in used_b]
+        b_by_id = {s.id: s for s in left_b}
+        a_ids: frozenset[str] = frozenset(s.id for s in left_a)
+    else:  # no topic pairs (a code without topics): use the remembered indexes
+        left_a, left_b = list(flat_a), list(flat_b)
+        b_by_id = dict(_index(b)[0])
+        a_ids = _index(a)[1]
     # B sections whose id A lacks may still match by display number
     b_by_number: dict[str, Section] = {}
     for s in left_b:

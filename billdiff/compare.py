@@ -11,11 +11,12 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 from billdiff import settings
 from billdiff.align import Alignment, SectionPair, align
-from billdiff.diff import DiffStats, Granularity, Op, TextDiff, count_words, diff_texts
+from billdiff.diff import DiffStats, Granularity, TextDiff, count_words, diff_texts
 from billdiff.errors import BilldiffError, InputTooLarge
 from billdiff.load import Corpus
 from billdiff.model import Analysis, Document, Section, TextStatus, Topic
@@ -39,6 +40,14 @@ class PairDiff:
     a_text: str
     b_text: str
     diff: TextDiff | None
+
+    @classmethod
+    def unchanged(cls, pair: SectionPair, text: str, granularity: Granularity) -> PairDiff:
+        """A pair whose two texts are the same (built without the frozen ``__init__``, as
+        :meth:`TextDiff.unchanged`, because a whole code has thousands of them)."""
+        obj = object.__new__(_UnchangedPairDiff)
+        obj.__dict__.update(pair=pair, a_text=text, b_text=text, _granularity=granularity)
+        return obj
 
     @property
     def topic(self) -> str | None:
@@ -102,6 +111,20 @@ class PairDiff:
             "approximate": self.diff.approximate if self.diff else False,
             "stats": self.diff.stats.to_json() if self.diff else None,
         }
+
+
+class _UnchangedPairDiff(PairDiff):
+    """A pair with the same text on both sides: its one-run diff is made on first use."""
+
+    @cached_property
+    def diff(self) -> TextDiff:
+        """One ``equal`` run."""
+        return TextDiff.unchanged(self.a_text, self.__dict__["_granularity"])
+
+    @property
+    def changed(self) -> bool:
+        """Never: the two texts are the same."""
+        return False
 
 
 @dataclass(frozen=True)
@@ -218,7 +241,7 @@ def _check_size(text: str, doc: Document, section: Section, limit: int) -> None:
 
 def _has_text(section: Section | None) -> bool:
     return (section is not None and section.status is not TextStatus.MISSING
-            and bool(section.text.strip()))
+            and bool(section.text) and not section.text.isspace())
 
 
 def diff_pair(pair: SectionPair, a_doc: Document, b_doc: Document,
@@ -262,15 +285,21 @@ def compare_documents(a: Document, b: Document, *, corpus: Corpus | None = None,
     limit = settings.max_text_words()
     norm = _NORMS[options.quotes]
     out: list[PairDiff] = []
+    missing = TextStatus.MISSING
+    granularity = options.granularity
+    unchanged = PairDiff.unchanged
     for p in alignment.pairs:
         sa, sb = p.a, p.b
-        if (sa is not None and sb is not None and sa.text == sb.text
-                and _has_text(sa) and sb.status is not TextStatus.MISSING):
+        if (sa is not None and sb is not None and sa.text == sb.text and sa.text
+                and sa.status is not missing and sb.status is not missing
+                and not sa.text.isspace()):
             # The common case across releases of a code: the same words.  No diff to run.
-            text = normalize(sa.text, norm)
-            _check_size(text, a, sa, limit)
-            out.append(PairDiff(p, text, text,
-                                TextDiff((Op("equal", text),), options.granularity)))
+            text = sa.text
+            if not (text.isascii() and "\r" not in text):
+                text = normalize(text, norm)
+            if len(text) > limit:
+                _check_size(text, a, sa, limit)
+            out.append(unchanged(p, text, granularity))
         else:
             out.append(diff_pair(p, a, b, options, limit))
     pairs = tuple(out)

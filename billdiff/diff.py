@@ -27,7 +27,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from itertools import chain
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from diff_match_patch import diff_match_patch
 
@@ -52,9 +52,11 @@ _DMP_OP: dict[int, OpKind] = {-1: "delete", 0: "equal", 1: "insert"}
 _OP_DMP = {"delete": -1, "equal": 0, "insert": 1}
 
 
-@dataclass(frozen=True)
-class Op:
-    """One run of a diff: text kept (``equal``), added (``insert``) or removed (``delete``)."""
+class Op(NamedTuple):
+    """One run of a diff: text kept (``equal``), added (``insert``) or removed (``delete``).
+
+    A named tuple rather than a dataclass: diffs of whole codes make hundreds of thousands.
+    """
 
     op: OpKind
     text: str
@@ -109,6 +111,18 @@ class TextDiff:
     approximate: bool = False
     word_ops: tuple[Op, ...] | None = None
 
+    @classmethod
+    def unchanged(cls, text: str, granularity: Granularity = "word") -> TextDiff:
+        """The diff of a text with itself: one ``equal`` run (or none for empty text).
+
+        Built without the frozen-dataclass ``__init__`` (one ``object.__setattr__`` per field):
+        comparing two releases of a whole code makes one of these per unchanged provision.
+        """
+        obj = object.__new__(cls)
+        obj.__dict__.update(ops=(Op("equal", text),) if text else (), granularity=granularity,
+                            approximate=False, word_ops=None)
+        return obj
+
     @cached_property
     def stats(self) -> DiffStats:
         """Word statistics (counted on the word-level runs, whatever the granularity)."""
@@ -149,13 +163,26 @@ class _Builder:
         self.approximate = False
 
     def add(self, kind: OpKind, text: str) -> None:
-        if not text:
+        if text:
+            self.add_parts(kind, [text])
+
+    def add_parts(self, kind: OpKind, parts: list[str]) -> None:
+        """Add the concatenation of *parts* (joined once, at the end)."""
+        if not parts:
             return
-        if self._kinds and self._kinds[-1] == kind:
-            self._parts[-1].append(text)
+        kinds = self._kinds
+        if kinds and kinds[-1] == kind:
+            self._parts[-1].extend(parts)
+        elif kind == "delete" and kinds and kinds[-1] == "insert":
+            # within a hunk the deletion comes first
+            if len(kinds) >= 2 and kinds[-2] == "delete":
+                self._parts[-2].extend(parts)
+            else:
+                kinds.insert(len(kinds) - 1, "delete")
+                self._parts.insert(len(self._parts) - 1, list(parts))
         else:
-            self._kinds.append(kind)
-            self._parts.append([text])
+            kinds.append(kind)
+            self._parts.append(list(parts))
 
     def extend(self, ops: Iterable[Op]) -> None:
         for o in ops:
@@ -169,9 +196,7 @@ class _Builder:
 def _cleanup(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
     """diff-match-patch semantic cleanup in token space (one character per distinct token)."""
     ops = [(k, t) for k, t in ops if t]
-    regions = sum(1 for i, (k, _) in enumerate(ops) if k != "equal"
-                  and (i == 0 or ops[i - 1][0] == "equal"))
-    if regions <= 1:  # nothing to merge: skip the encoding round trip
+    if not _would_merge(ops):  # nothing for the cleanup to do: skip the encoding round trip
         return [Op(k, "".join(t)) for k, t in ops]
     # One character per distinct token.  CJK ideographs are word characters, so the
     # cleanup's boundary scoring (made for letters and spaces) treats every token alike.
@@ -182,6 +207,37 @@ def _cleanup(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
     _DMP.diff_cleanupSemantic(diffs)
     table = {ord(c): t for t, c in codes.items()}
     return [Op(_DMP_OP[code], chars.translate(table)) for code, chars in diffs]
+
+
+def _would_merge(ops: list[tuple[OpKind, list[str]]]) -> bool:
+    """Whether diff-match-patch's semantic cleanup would merge any equality into its edits.
+
+    Its rule (``diff_cleanupSemantic``): an equality no longer than the larger side of the
+    edits before it *and* of the edits after it becomes part of the edit.  Matcher output has
+    no common tokens inside a replaced run, so the cleanup's other step (overlaps) never
+    applies; when no equality qualifies the cleanup would change nothing but cosmetic shifts.
+    """
+    groups: list[tuple[int, int, int]] = []  # (equal tokens, deleted, inserted) in order
+    equal = deleted = inserted = 0
+    for kind, toks in ops:
+        if kind == "equal":
+            if deleted or inserted:
+                groups.append((equal, deleted, inserted))
+                equal = deleted = inserted = 0
+            equal += len(toks)
+        elif kind == "delete":
+            deleted += len(toks)
+        else:
+            inserted += len(toks)
+    groups.append((equal, deleted, inserted))
+    # groups[i] = (equality, edits after it); an equality between edits i-1 and i qualifies
+    for i in range(1, len(groups)):
+        eq = groups[i][0]
+        before = max(groups[i - 1][1], groups[i - 1][2])
+        after = max(groups[i][1], groups[i][2])
+        if before and after and eq <= before and eq <= after:
+            return True
+    return False
 
 
 def _match(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
@@ -331,33 +387,13 @@ def _diff_paragraph_runs(a: str, b: str, out: _Builder) -> None:
         return
     for tag, i1, i2, j1, j2 in _match(pa, pb):
         if tag == "equal":
-            out.add("equal", "".join(pa[i1:i2]))
+            out.add_parts("equal", pa[i1:i2])
         elif tag == "delete":
-            out.add("delete", "".join(pa[i1:i2]))
+            out.add_parts("delete", pa[i1:i2])
         elif tag == "insert":
-            out.add("insert", "".join(pb[j1:j2]))
+            out.add_parts("insert", pb[j1:j2])
         else:
             _diff_run("".join(pa[i1:i2]), "".join(pb[j1:j2]), out)
-
-
-def _ordered(ops: list[Op]) -> list[Op]:
-    """Within each changed hunk put the deletion before the insertion, merging neighbours."""
-    result = _Builder()
-    pending_del: list[str] = []
-    pending_ins: list[str] = []
-    for o in ops:
-        if o.op == "equal":
-            result.add("delete", "".join(pending_del))
-            result.add("insert", "".join(pending_ins))
-            pending_del, pending_ins = [], []
-            result.add("equal", o.text)
-        elif o.op == "delete":
-            pending_del.append(o.text)
-        else:
-            pending_ins.append(o.text)
-    result.add("delete", "".join(pending_del))
-    result.add("insert", "".join(pending_ins))
-    return result.ops
 
 
 def _refine_chars(ops: list[Op]) -> list[Op]:
@@ -377,7 +413,7 @@ def _refine_chars(ops: list[Op]) -> list[Op]:
             continue
         result.add(o.op, o.text)
         i += 1
-    return _ordered(result.ops)
+    return result.ops
 
 
 def stats_of(ops: Sequence[Op]) -> DiffStats:
@@ -402,10 +438,10 @@ def diff_texts(a: str, b: str, granularity: Granularity = "word") -> TextDiff:
     if formatting differences should not count.
     """
     if a == b:
-        return TextDiff((Op("equal", a),) if a else (), granularity)
+        return TextDiff.unchanged(a, granularity)
     out = _Builder()
     _diff_paragraph_runs(a, b, out)
-    ops = tuple(_ordered(out.ops))
+    ops = tuple(out.ops)  # the builder keeps each hunk's deletion before its insertion
     if granularity == "char":
         return TextDiff(tuple(_refine_chars(list(ops))), granularity, out.approximate, ops)
     return TextDiff(ops, granularity, out.approximate)

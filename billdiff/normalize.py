@@ -42,6 +42,8 @@ class NormalizeOptions:
 _SPECIAL_RE = re.compile("[" + "".join(map(chr, _SPACES)) + "".join(map(chr, _INVISIBLE))
                          + "\r" + BIDI_CONTROLS + "]")
 _QUOTE_RE = re.compile("[" + "".join(map(chr, _QUOTES)) + "]")
+_SPACE_RE = re.compile("[" + "".join(map(chr, _SPACES)) + "]")
+_INVISIBLE_RE = re.compile("[" + "".join(map(chr, _INVISIBLE)) + "]")
 
 
 def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
@@ -55,7 +57,8 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
         text = unicodedata.normalize("NFC", text)
     if _SPECIAL_RE.search(text):
         text = text.replace("\r\n", "\n").replace("\r", "\n")
-        text = text.translate(_SPACES).translate(_INVISIBLE)
+        # regex substitution runs in C; str.translate with a dict looks up every character
+        text = _SPACE_RE.sub(" ", _INVISIBLE_RE.sub("", text))
         if _BIDI_RE.search(text):
             text = _BIDI_RE.sub(lambda m: bidi_marker(m.group()), text)
     if options.quotes and _QUOTE_RE.search(text):
