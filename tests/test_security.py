@@ -266,3 +266,15 @@ def test_core_does_not_import_flask():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                             cwd=ROOT, timeout=60, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_security_floors_of_installed_libraries():
+    """Versions with the fixes RELIABILITY.md relies on (G1)."""
+    from importlib.metadata import version
+
+    def parts(v: str) -> tuple[int, ...]:
+        return tuple(int(p) for p in v.split(".")[:3] if p.isdigit())
+
+    floors = {"weasyprint": (70, 0), "jinja2": (3, 1, 6), "pyyaml": (6, 0, 1), "flask": (3, 1)}
+    for name, floor in floors.items():
+        assert parts(version(name)) >= floor, f"{name} {version(name)} is below {floor}"
