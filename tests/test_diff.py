@@ -189,3 +189,36 @@ def test_guarded_paths_rebuild_texts(monkeypatch_free_a, monkeypatch_free_b):
         diffmod.GUARD_TOKENS = old
     assert d.a_text == monkeypatch_free_a
     assert d.b_text == monkeypatch_free_b
+
+
+@pytest.mark.parametrize("case", ["unrelated", "frequent-words", "single-line", "many-lines"])
+def test_adversarial_inputs_stay_exact_or_are_flagged(case):
+    """RELIABILITY G10: never an unflagged whole-text replace; always a true diff."""
+    import random
+
+    rng = random.Random(7)
+    words = ["the", "of", "and", "to", "shall", "section", "a", "in"]
+    if case == "unrelated":
+        a = " ".join(f"x{i}" for i in range(20_000))
+        b = " ".join(f"y{i}" for i in range(20_000))
+    elif case == "frequent-words":
+        a = " ".join(rng.choice(words) for _ in range(20_000))
+        tokens = a.split()
+        for i in range(0, len(tokens), 997):
+            tokens[i] = "CHANGED"
+        b = " ".join(tokens)
+    elif case == "single-line":
+        a = " ".join(rng.choice([*words, *(f"w{i}" for i in range(50))]) for _ in range(60_000))
+        tokens = a.split()
+        tokens[30_000] = "ZZZ"
+        b = " ".join(tokens)
+    else:
+        a = "\n".join(f"line {i} text here" for i in range(10_000))
+        b = a.replace("line 5000 text", "line 5000 TEXT")
+    d = diff_texts(a, b)
+    assert d.a_text == a and d.b_text == b
+    largest = max((len(o.text.split()) for o in d.ops if o.op != "equal"), default=0)
+    assert largest <= 1000 or d.approximate
+    if case in ("single-line", "many-lines"):
+        assert not d.approximate
+        assert d.stats.words_deleted == d.stats.words_inserted == 1
