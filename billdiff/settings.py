@@ -44,7 +44,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_content_length", "BILLDIFF_MAX_CONTENT_LENGTH", "2097152",
             "largest request body the web app accepts, in bytes"),
     Setting("site_url", "BILLDIFF_SITE_URL", "http://127.0.0.1:5000",
-            "public address of the site, for links and QR codes on fact sheets"),
+            "public https:// address of the site, for links and QR codes on fact sheets; "
+            "required in production"),
     Setting("factsheet_org", "BILLDIFF_FACTSHEET_ORG", "(none: neutral branding)",
             "organisation YAML file for the web app's fact sheets"),
     Setting("assets", "BILLDIFF_ASSETS", "assets/ of the project",

@@ -94,6 +94,7 @@ def test_production_headers_and_cookie(small_bills):
     from billdiff.web import create_app
 
     prod = create_app({"ENV": "production", "SECRET_KEY": STRONG_KEY,
+                       "SITE_URL": "https://billdiff.example.org",
                        "BILLS_DIR": str(small_bills)})
 
     @prod.get("/_token")
@@ -214,6 +215,9 @@ def test_production_from_the_environment(small_bills, monkeypatch):
     with pytest.raises(ConfigError):
         create_app({"BILLS_DIR": str(small_bills)})
     monkeypatch.setenv("BILLDIFF_SECRET_KEY", "s" * 40)
+    with pytest.raises(ConfigError, match="BILLDIFF_SITE_URL"):
+        create_app({"BILLS_DIR": str(small_bills)})
+    monkeypatch.setenv("BILLDIFF_SITE_URL", "https://billdiff.example.org")
     prod = create_app({"BILLS_DIR": str(small_bills), "DEBUG": True})
     assert prod.debug is False
     assert prod.config["SESSION_COOKIE_SECURE"] is True

@@ -93,6 +93,13 @@ def _check_production(config: dict[str, Any]) -> None:
             f"(got {size}); set BILLDIFF_SECRET_KEY, e.g. to the output of "
             "`python -c 'import secrets; print(secrets.token_hex(32))'`"
         )
+    site = str(config.get("SITE_URL") or "")
+    if not site.startswith("https://"):
+        raise ConfigError(
+            "production needs SITE_URL, the site's public https:// address, for the links and "
+            "QR codes printed on fact sheets; set BILLDIFF_SITE_URL, e.g. "
+            "https://billdiff.example.org"
+        )
     config["DEBUG"] = False
     config["TESTING"] = bool(config.get("TESTING", False))
     config["SESSION_COOKIE_SECURE"] = True
