@@ -23,6 +23,7 @@ from billdiff.errors import LoadError, NotFound
 from billdiff.model import (
     Analysis,
     AnalysisFile,
+    Cite,
     Document,
     Fact,
     FactsFile,
@@ -397,6 +398,9 @@ def load_corpus(root: str | Path | None = None) -> Corpus:
 
     for doc in corpus.documents.values():
         _check_document_refs(corpus, doc, rel(doc_dir / f"{doc.id}.yaml"))
+    for i, topic in enumerate(corpus.topics.values()):
+        problems.extend(_check_cites(corpus, rel(root_path / "topics.yaml"),
+                                     f"topics.{i}.why_cites", topic.why_cites, None))
     problems.sort(key=lambda p: (p.file, p.line or 0, p.path))
     return corpus
 
@@ -452,15 +456,26 @@ def _check_analysis_file(corpus: Corpus, parsed: AnalysisFile, stem: str, name: 
                 problems.append(Problem(name, where + ".sections",
                                         f"document {parsed.document!r} has no section {sid!r}"))
         for j, statement in enumerate(analysis.summary):
-            for k, cite in enumerate(statement.cites):
-                cw = f"{where}.summary.{j}.cites.{k}"
-                if cite.source is not None and cite.source not in corpus.sources:
-                    problems.append(Problem(name, cw, f"unknown source {cite.source!r}"))
-                if cite.section is not None:
-                    target = cite.document or parsed.document
-                    if target not in corpus.documents:
-                        problems.append(Problem(name, cw, f"unknown document {target!r}"))
-                    elif cite.section not in corpus.sections_of(target):
-                        problems.append(Problem(name, cw, f"document {target!r} has no "
-                                                f"section {cite.section!r}"))
+            problems.extend(_check_cites(corpus, name, f"{where}.summary.{j}.cites",
+                                         statement.cites, parsed.document))
         corpus.analyses[(parsed.document, analysis.topic)] = analysis
+
+
+def _check_cites(corpus: Corpus, name: str, where: str, cites: Iterable[Cite],
+                 own_doc: str | None) -> list[Problem]:
+    """Problems with cites: unknown sources, documents or sections."""
+    out = []
+    for k, cite in enumerate(cites):
+        cw = f"{where}.{k}"
+        if cite.source is not None and cite.source not in corpus.sources:
+            out.append(Problem(name, cw, f"unknown source {cite.source!r}"))
+        if cite.section is not None:
+            target = cite.document or own_doc
+            if target is None:
+                out.append(Problem(name, cw, "a section cite here needs a 'document'"))
+            elif target not in corpus.documents:
+                out.append(Problem(name, cw, f"unknown document {target!r}"))
+            elif cite.section not in corpus.sections_of(target):
+                out.append(Problem(name, cw, f"document {target!r} has no section "
+                                   f"{cite.section!r}"))
+    return out

@@ -135,11 +135,20 @@ class LineSpan(Strict):
     start: StrictInt = Field(ge=1)
     end: StrictInt = Field(ge=1)
     page: StrictInt | None = Field(default=None, ge=1)
+    #: Where each printed line begins in the section's text (character offsets, the first 0),
+    #: so that ``billdiff show --lines`` can print exactly the lines asked for.
+    offsets: tuple[StrictInt, ...] = ()
 
     @model_validator(mode="after")
     def _ordered(self) -> LineSpan:
         if self.end < self.start:
             raise ValueError(f"end line {self.end} comes before start line {self.start}")
+        if self.offsets:
+            if len(self.offsets) != self.end - self.start + 1:
+                raise ValueError(f"offsets has {len(self.offsets)} entries for "
+                                 f"{self.end - self.start + 1} printed lines")
+            if self.offsets[0] != 0 or list(self.offsets) != sorted(self.offsets):
+                raise ValueError("offsets must start at 0 and never decrease")
         return self
 
 
@@ -155,6 +164,8 @@ class Section(Strict):
     heading: StrictStr | None = None
     text: StrictStr = ""
     status: TextStatus
+    #: The text stops before the provision ends (cut off in the only copy obtained).
+    truncated: StrictBool = False
     note: StrictStr | None = None
     source_url: Url | None = None
     topics: tuple[Id, ...] = ()
@@ -204,6 +215,22 @@ class Document(Strict):
         return f"{self.number} ({year})" if year else self.number
 
 
+class Cite(Strict):
+    """What one statement rests on: a section (of this or another document) or a source."""
+
+    section: SectionId | None = None
+    document: Id | None = None
+    source: Id | None = None
+
+    @model_validator(mode="after")
+    def _one_target(self) -> Cite:
+        if (self.section is None) == (self.source is None):
+            raise ValueError("a cite names exactly one of 'section' or 'source'")
+        if self.document is not None and self.section is None:
+            raise ValueError("'document' goes with 'section'")
+        return self
+
+
 class Topic(Strict):
     """A provision people ask about, across versions."""
 
@@ -212,6 +239,8 @@ class Topic(Strict):
     question: ShortText
     description: StrictStr | None = None
     why_it_matters: StrictStr | None = None
+    #: What the "why it matters" text rests on (sources, or a document's sections).
+    why_cites: tuple[Cite, ...] = ()
 
 
 class TopicsFile(Strict):
@@ -236,22 +265,6 @@ class SourcesFile(Strict):
     """``sources.yaml``."""
 
     sources: tuple[Source, ...]
-
-
-class Cite(Strict):
-    """What one statement rests on: a section (of this or another document) or a source."""
-
-    section: SectionId | None = None
-    document: Id | None = None
-    source: Id | None = None
-
-    @model_validator(mode="after")
-    def _one_target(self) -> Cite:
-        if (self.section is None) == (self.source is None):
-            raise ValueError("a cite names exactly one of 'section' or 'source'")
-        if self.document is not None and self.section is None:
-            raise ValueError("'document' goes with 'section'")
-        return self
 
 
 class Statement(Strict):
