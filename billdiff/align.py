@@ -46,8 +46,8 @@ class SectionPair(NamedTuple):
 
     @property
     def renumbered(self) -> bool:
-        """True when both sides exist and their display numbers differ."""
-        return (self.a is not None and self.b is not None
+        """True when the same provision (same stable id) has a new display number."""
+        return (self.a is not None and self.b is not None and self.a.id == self.b.id
                 and (self.a.number or "") != (self.b.number or ""))
 
 
@@ -120,8 +120,13 @@ def similarity(a: str, b: str) -> float:
     return len(sa & sb) / len(sa | sb)
 
 
-def _pair_within(a: Sequence[Section], b: Sequence[Section], topic: str) -> list[SectionPair]:
-    """Pair the sections of one topic: by id, then number, then order."""
+def _pair_within(a: Sequence[Section], b: Sequence[Section], topic: str
+                 ) -> tuple[list[SectionPair], list[Section], list[Section]]:
+    """Pair the sections of one topic: by id, then number, then order.
+
+    Returns the pairs and the sections left alone on each side (the other side has fewer
+    sections tagged with the topic); those go on to be paired by id, number or similarity.
+    """
     pairs: list[SectionPair] = []
     rest_b = list(b)
     rest_a: list[Section] = []
@@ -140,10 +145,9 @@ def _pair_within(a: Sequence[Section], b: Sequence[Section], topic: str) -> list
             continue
         rest_b.remove(match)
         pairs.append(SectionPair(s, match, "topic", topic))
-    for i in range(max(len(still_a), len(rest_b))):
-        pairs.append(SectionPair(still_a[i] if i < len(still_a) else None,
-                                 rest_b[i] if i < len(rest_b) else None, "topic", topic))
-    return pairs
+    n = min(len(still_a), len(rest_b))
+    pairs.extend(SectionPair(still_a[i], rest_b[i], "topic", topic) for i in range(n))
+    return pairs, still_a[n:], rest_b[n:]
 
 
 def _suggest(a: list[Section], b: list[Section]) -> list[SectionPair]:
@@ -181,28 +185,73 @@ def align(a: Document, b: Document, topics: Iterable[str] = (),
           *, only_topics: bool = False) -> Alignment:
     """Pair the sections of *a* and *b* (see the module docstring for the order of rules).
 
-    *topics* are the topic ids to pair on, in display order.  With *only_topics*, sections
-    that carry none of those topics are left out entirely (a topic-filtered comparison).
+    *topics* are the topic ids to pair on, in display order.  A tagged section with no
+    partner among the other side's sections of that topic is paired by id, number or
+    similarity like any other, and still shown under its topic; only when it has no partner
+    at all does its topic get a one-sided pair.  With *only_topics*, sections that carry none
+    of those topics are left out entirely (a topic-filtered comparison).
     """
     flat_a, flat_b = flatten(a), flatten(b)
-    topic_list = list(dict.fromkeys(topics))
-    pairs: list[SectionPair] = []
+    topic_pairs: dict[str, list[SectionPair]] = {}
+    alone: dict[str, tuple[list[Section], list[Section]]] = {}
     used_a: set[str] = set()
     used_b: set[str] = set()
-    for topic in topic_list:
+    for topic in dict.fromkeys(topics):
         in_a = [s for s in flat_a if topic in s.topics]
         in_b = [s for s in flat_b if topic in s.topics]
         if not in_a and not in_b:
             continue
-        for pair in _pair_within(in_a, in_b, topic):
-            pairs.append(pair)
-            if pair.a:
-                used_a.add(pair.a.id)
-            if pair.b:
-                used_b.add(pair.b.id)
-    if only_topics:
-        return Alignment(tuple(pairs), (), ())
+        pairs, lone_a, lone_b = _pair_within(in_a, in_b, topic)
+        topic_pairs[topic] = pairs
+        alone[topic] = (lone_a, lone_b)
+        used_a.update(p.a.id for p in pairs if p.a)
+        used_b.update(p.b.id for p in pairs if p.b)
 
+    rest, only_a, only_b = _pair_rest(a, b, flat_a, flat_b, used_a, used_b)
+    if not topic_pairs:
+        return Alignment(tuple(rest), tuple(only_a), tuple(only_b))
+
+    # Sections alone in their topic: show the partner they found elsewhere, under the topic.
+    by_a: dict[str, SectionPair] = {p.a.id: p for p in rest if p.a}
+    by_b: dict[str, SectionPair] = {p.b.id: p for p in rest if p.b}
+    for tp in topic_pairs.values():
+        for p in tp:
+            if p.a:
+                by_a.setdefault(p.a.id, p)
+            if p.b:
+                by_b.setdefault(p.b.id, p)
+    attached: set[int] = set()
+    gone_a: set[str] = set()
+    gone_b: set[str] = set()
+    for topic, (lone_a, lone_b) in alone.items():
+        out = topic_pairs[topic]
+        for on_a, lone, index, gone in ((True, lone_a, by_a, gone_a),
+                                        (False, lone_b, by_b, gone_b)):
+            for section in lone:
+                partner = index.get(section.id)
+                if partner is not None:
+                    placed = partner._replace(topic=topic)
+                    if placed not in out:
+                        out.append(placed)
+                    attached.add(id(partner))
+                else:
+                    out.append(SectionPair(section if on_a else None,
+                                           None if on_a else section, "topic", topic))
+                    gone.add(section.id)
+    ordered = [p for tp in topic_pairs.values() for p in tp]
+    if only_topics:
+        return Alignment(tuple(ordered), (), ())
+    return Alignment(
+        tuple(ordered + [p for p in rest if id(p) not in attached]),
+        tuple(s for s in only_a if s.id not in gone_a),
+        tuple(s for s in only_b if s.id not in gone_b),
+    )
+
+
+def _pair_rest(a: Document, b: Document, flat_a: Sequence[Section], flat_b: Sequence[Section],
+               used_a: set[str], used_b: set[str]
+               ) -> tuple[list[SectionPair], list[Section], list[Section]]:
+    """Pair what topics did not: by id, then display number, then similarity (suggested)."""
     if used_a or used_b:
         left_a = [s for s in flat_a if s.id not in used_a]
         left_b = [s for s in flat_b if s.id not in used_b]
@@ -237,11 +286,8 @@ def align(a: Document, b: Document, topics: Iterable[str] = (),
     taken_b = {p.b.id for p in suggestions.values() if p.b}
     rest = [item if isinstance(item, SectionPair) else suggestions[item.id]
             for item in slots if isinstance(item, SectionPair) or item.id in suggestions]
-    return Alignment(
-        tuple(pairs + rest),
-        tuple(s for s in unmatched_a if s.id not in suggestions),
-        tuple(s for s in left_b if s.id not in taken_b),
-    )
+    return (rest, [s for s in unmatched_a if s.id not in suggestions],
+            [s for s in left_b if s.id not in taken_b])
 
 
 def suggest_topics(new: Document, tagged: Document) -> dict[str, tuple[str, ...]]:

@@ -57,6 +57,10 @@ def bills_option(func: Any) -> Any:
                         help="Corpus folder to use instead of the bundled dossier.")(func)
 
 
+def _plural(count: int, word: str) -> str:
+    return f"{count:,} {word}{'' if count == 1 else 's'}"
+
+
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
 
@@ -66,6 +70,10 @@ def get_corpus(ctx: click.Context) -> Corpus:
     obj = ctx.ensure_object(dict)
     if "corpus" not in obj:
         obj["corpus"] = load_corpus(obj.get("bills")).require_clean()
+        warnings = obj["corpus"].warnings
+        if warnings:
+            click.echo(f"billdiff: note: {_plural(len(warnings), 'stale reference')} in the "
+                       "analyses (run `billdiff validate` to list them)", err=True)
     corpus: Corpus = obj["corpus"]
     return corpus
 
@@ -218,7 +226,10 @@ def validate_cmd(ctx: click.Context) -> None:
     for problem in corpus.problems:
         click.echo(str(problem))
     if corpus.problems:
-        click.echo(f"{len(corpus.problems)} problem(s) in {corpus.root}", err=True)
+        errors, warnings = len(corpus.errors), len(corpus.warnings)
+        click.echo(f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')} in "
+                   f"{corpus.root}" + (" (warnings do not stop the other commands)"
+                                       if warnings and not errors else ""), err=True)
         ctx.exit(1)
     click.echo(f"{corpus.root}: OK ({len(corpus.documents)} documents, {len(corpus.topics)} "
                f"topics, {len(corpus.analyses)} analyses, {len(corpus.sources)} sources, "
@@ -258,11 +269,39 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
 
         document = apply_topic_suggestions(document, get_corpus(ctx).document(related))
     text = dump_document(document)
+    _check_document_size(text, doc_id)
     if out is None:
         click.echo(text, nl=False)
     else:
         write_atomically(out, text.encode("utf-8"), force=force)
-        click.echo(f"wrote {out} ({sum(1 for _ in _count(document))} sections)", err=True)
+        click.echo(f"wrote {out} ({_plural(sum(1 for _ in _count(document)), 'section')})",
+                   err=True)
+        _report_stale_analyses(out, doc_id)
+
+
+def _check_document_size(text: str, doc_id: str) -> None:
+    """Refuse to write a document the loader would then refuse to read."""
+    size, limit = len(text.encode("utf-8")), settings.max_file_bytes()
+    if size > limit:
+        _fail(f"{doc_id}: the document would be {size:,} bytes, over the {limit:,}-byte limit "
+              "for corpus files (import a part of it, or raise BILLDIFF_MAX_FILE_BYTES); "
+              "nothing written")
+
+
+def _report_stale_analyses(out: Path, doc_id: str) -> None:
+    """After writing into a corpus, name analyses that cite sections the new text lacks."""
+    if out.parent.name != "documents" or not (out.parent.parent / "documents").is_dir():
+        return
+    try:
+        corpus = load_corpus(out.parent.parent)
+    except BilldiffError:
+        return
+    stale = [p for p in corpus.warnings if p.file.endswith(f"analyses/{doc_id}.yaml")]
+    if stale:
+        refs = _plural(len(stale), "reference")
+        click.echo(f"note: analyses/{doc_id}.yaml has {refs} to sections the new text does "
+                   "not have; update its `sections` and `cites` to the new section ids "
+                   "(`billdiff validate` lists them)", err=True)
 
 
 def _count(document: Any) -> Any:
@@ -296,11 +335,14 @@ def _emit_document(document: Any, out: Path | None, force: bool) -> None:
     from billdiff.fetch import write_document_atomically
     from billdiff.importers import dump_document
 
+    text = dump_document(document)
+    _check_document_size(text, document.id)
     if out is None:
-        click.echo(dump_document(document), nl=False)
+        click.echo(text, nl=False)
     else:
         write_document_atomically(document, out, force=force)
         click.echo(f"wrote {out}", err=True)
+        _report_stale_analyses(out, document.id)
 
 
 @fetch_group.command("ma-bill")

@@ -47,10 +47,15 @@ class Problem:
     path: str
     message: str
     line: int | None = None
+    #: ``warning``: a stale reference (an analysis citing a section the document no longer
+    #: has, say after a fuller text was imported).  Reported by ``validate``; does not stop
+    #: the other commands, which show the analysis with the reference unresolved.
+    severity: str = "error"
 
     def __str__(self) -> str:
         where = f" (line {self.line})" if self.line else ""
-        return f"{self.file}: {self.path or '(file)'}: {self.message}{where}"
+        tag = "warning: " if self.severity == "warning" else ""
+        return f"{self.file}: {self.path or '(file)'}: {tag}{self.message}{where}"
 
 
 class _Loader(yaml.SafeLoader):
@@ -301,11 +306,22 @@ class Corpus:
         """Our analysis of *doc_id* on *topic_id*, if there is one."""
         return self.analyses.get((doc_id, topic_id))
 
+    @property
+    def errors(self) -> list[Problem]:
+        """Problems that stop the corpus from being used."""
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        """Stale references: reported, but the corpus is usable."""
+        return [p for p in self.problems if p.severity == "warning"]
+
     def require_clean(self) -> Corpus:
-        """Raise :class:`LoadError` if any file had a problem."""
-        if self.problems:
-            first = self.problems[0]
-            more = f" and {len(self.problems) - 1} more" if len(self.problems) > 1 else ""
+        """Raise :class:`LoadError` if any file had an error (warnings are allowed)."""
+        errors = self.errors
+        if errors:
+            first = errors[0]
+            more = f" and {len(errors) - 1} more" if len(errors) > 1 else ""
             raise LoadError(
                 f"the corpus has problems: {first}{more}",
                 where=str(self.root), fix="run `billdiff validate` to list them all",
@@ -454,7 +470,8 @@ def _check_analysis_file(corpus: Corpus, parsed: AnalysisFile, stem: str, name: 
         for sid in analysis.sections:
             if sid not in own:
                 problems.append(Problem(name, where + ".sections",
-                                        f"document {parsed.document!r} has no section {sid!r}"))
+                                        f"document {parsed.document!r} has no section {sid!r}",
+                                        severity="warning"))
         for j, statement in enumerate(analysis.summary):
             problems.extend(_check_cites(corpus, name, f"{where}.summary.{j}.cites",
                                          statement.cites, parsed.document))
@@ -477,5 +494,5 @@ def _check_cites(corpus: Corpus, name: str, where: str, cites: Iterable[Cite],
                 out.append(Problem(name, cw, f"unknown document {target!r}"))
             elif cite.section not in corpus.sections_of(target):
                 out.append(Problem(name, cw, f"document {target!r} has no section "
-                                   f"{cite.section!r}"))
+                                   f"{cite.section!r}", severity="warning"))
     return out

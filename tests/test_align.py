@@ -105,3 +105,26 @@ def test_apply_topic_suggestions_marks_them_as_suggestions():
     assert result.sections[0].topics == ()
     assert result.sections[0].suggested_topics == ("who-may-search",)
     assert result.sections[1].suggested_topics == ()
+
+
+def test_tagged_section_without_a_tagged_partner_is_paired_by_id_under_its_topic():
+    """An imported version has no topics yet: its sections still pair with the tagged ones."""
+    a = doc("a", sec("sec_220__subsec_a", "As used in this section.", "220(a)",
+                     topics=("definitions",)),
+            sec("sec_220__rest", "", "220 (rest)", topics=("warrant",)))
+    b = doc("b", sec("sec_220__subsec_a", "As used in this section.", "220(a)"),
+            sec("sec_220__subsec_d", "A warrant is needed.", "220(d)"))
+    result = align(a, b, ["definitions", "warrant"])
+    assert summary(result) == [
+        ("sec_220__subsec_a", "sec_220__subsec_a", "id", "definitions", False),
+        ("sec_220__rest", None, "topic", "warrant", False),
+    ]
+    assert result.only_a == ()
+    assert [s.id for s in result.only_b] == ["sec_220__subsec_d"]
+
+
+def test_renumbered_only_for_the_same_provision():
+    a = doc("a", sec("x", "Text.", "1", topics=("t",)))
+    b = doc("b", sec("y", "Text.", "2", topics=("t",)))
+    (pair,) = align(a, b, ["t"]).pairs
+    assert not pair.renumbered

@@ -57,3 +57,41 @@ def test_pages_show_printed_lines(imported):
     assert "printed lines 1–" in doc
     cmp = client.get("/compare?a=s1053-filed&b=s1053-edited").get_data(as_text=True)
     assert "Printed lines: S.1053 1–" in cmp
+
+
+def test_importing_a_fuller_text_over_a_bundled_document_keeps_the_corpus_usable(tmp_path):
+    """The README's way to complete a text: the analyses' old references become warnings."""
+    import shutil
+
+    from conftest import BILLS
+
+    root = tmp_path / "bills"
+    shutil.copytree(BILLS, root)
+    out = root / "documents" / "ma-194-s1053.yaml"
+    runner = CliRunner()
+    result = runner.invoke(cli, ["import", str(MA / "ma-194-s1053.txt"), "--id", "ma-194-s1053",
+                                 "--out", str(out), "--force"])
+    assert result.exit_code == 0, result.output
+    assert "update its `sections` and `cites`" in result.output
+    validate = runner.invoke(cli, ["validate", "--bills", str(root)])
+    assert validate.exit_code == 1
+    assert "warning: document 'ma-194-s1053' has no section 'sec_220__rest'" in validate.output
+    assert "0 errors" in validate.output
+    listing = runner.invoke(cli, ["list", "--bills", str(root)])
+    assert listing.exit_code == 0
+    assert "stale reference" in listing.output
+    from billdiff.web import create_app
+
+    client = create_app({"TESTING": True, "BILLS_DIR": str(root)}).test_client()
+    assert client.get("/documents/ma-194-s1053").status_code == 200
+    assert client.get("/guide").status_code == 200
+
+
+def test_import_refuses_a_document_over_the_corpus_file_limit(tmp_path, monkeypatch):
+    monkeypatch.setenv("BILLDIFF_MAX_FILE_BYTES", "2000")
+    out = tmp_path / "big.yaml"
+    result = CliRunner().invoke(cli, ["import", str(MA / "ma-194-s1053.txt"), "--id", "big",
+                                      "--out", str(out)])
+    assert result.exit_code == 2
+    assert "over the 2,000-byte limit" in result.output
+    assert not out.exists()

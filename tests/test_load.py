@@ -117,9 +117,9 @@ analyses:
     joined = "\n".join(found)
     assert "relations.0.target: unknown document 'nope'" in joined
     assert "analyses.0.topic: unknown topic 'ghost'" in joined
-    assert "analyses.0.sections: document 'h1' has no section 'sec_9'" in joined
+    assert "analyses.0.sections: warning: document 'h1' has no section 'sec_9'" in joined
     assert "analyses.0.summary.0.cites.0: unknown source 'nowhere'" in joined
-    assert "analyses.0.summary.0.cites.1: document 'h1' has no section 'sec_8'" in joined
+    assert "analyses.0.summary.0.cites.1: warning: document 'h1' has no section 'sec_8'" in joined
 
 
 HOSTILE = {
