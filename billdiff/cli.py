@@ -126,10 +126,12 @@ def cli(ctx: click.Context, bills: Path | None) -> None:
 @click.pass_context
 def list_cmd(ctx: click.Context) -> None:
     """List the documents, oldest first, with how complete each text is."""
+    from billdiff.textout import terminal_text
+
     corpus = get_corpus(ctx)
     for doc in corpus.ordered_documents():
-        click.echo(f"{doc.id:<22} {doc.number:<18} {doc.filed or '':<10} "
-                   f"{doc.provenance.completeness.value:<8} {doc.title}")
+        click.echo(terminal_text(f"{doc.id:<22} {doc.number:<18} {doc.filed or '':<10} "
+                                 f"{doc.provenance.completeness.value:<8} {doc.title}"))
 
 
 @cli.command("show")
@@ -159,10 +161,12 @@ def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | 
 @click.pass_context
 def topics_cmd(ctx: click.Context) -> None:
     """List the topics (the provisions people ask about)."""
+    from billdiff.textout import terminal_text
+
     corpus = get_corpus(ctx)
     for topic in corpus.topics.values():
-        click.echo(f"{topic.id:<24} {topic.title}")
-        click.echo(f"{'':<24} {topic.question}")
+        click.echo(terminal_text(f"{topic.id:<24} {topic.title}"))
+        click.echo(terminal_text(f"{'':<24} {topic.question}"))
 
 
 @cli.command("compare")

@@ -16,7 +16,7 @@ from typing import Any
 
 from billdiff import settings
 from billdiff.align import Alignment, SectionPair, align
-from billdiff.diff import DiffStats, Granularity, TextDiff, count_words, diff_texts
+from billdiff.diff import DiffStats, Granularity, Op, TextDiff, count_words, diff_texts, stats_of
 from billdiff.errors import BilldiffError, InputTooLarge
 from billdiff.load import Corpus
 from billdiff.model import Analysis, Document, Section, TextStatus, Topic
@@ -82,9 +82,57 @@ class PairDiff:
                                                        TextStatus.SINGLE_SOURCE))
 
     @property
+    def truncated(self) -> tuple[str, ...]:
+        """The sides ("a", "b") whose text stops before the provision ends (cut-off copies)."""
+        return tuple(side for side, s in (("a", self.pair.a), ("b", self.pair.b))
+                     if s is not None and s.truncated)
+
+    @property
+    def tail_start(self) -> int | None:
+        """Where the runs past the end of a cut-off copy begin, if any.
+
+        When a side's copy stops mid-provision, the final changed hunk only shows where that
+        copy stops, not a change in the law: it is reported apart (``beyond_held_text``) and
+        left out of the statistics and of :attr:`changed`.
+        """
+        if self.diff is None or not self.truncated:
+            return None
+        ops = self.diff.ops
+        i = len(ops)
+        while i > 0 and ops[i - 1].op != "equal":
+            i -= 1
+        return i if i < len(ops) else None
+
+    @property
+    def held_ops(self) -> tuple[Op, ...]:
+        """The runs as far as both copies go (all of them unless a copy is cut off)."""
+        if self.diff is None:
+            return ()
+        cut = self.tail_start
+        return self.diff.ops if cut is None else self.diff.ops[:cut]
+
+    @property
+    def tail_ops(self) -> tuple[Op, ...]:
+        """The runs past the end of a cut-off copy (see :attr:`tail_start`)."""
+        cut = self.tail_start
+        return () if cut is None or self.diff is None else self.diff.ops[cut:]
+
+    @property
+    def stats(self) -> DiffStats | None:
+        """Statistics as far as both copies go (None when a side lacks text)."""
+        if self.diff is None:
+            return None
+        return self.diff.stats if self.tail_start is None else stats_of(self.held_ops)
+
+    @property
     def changed(self) -> bool:
-        """True if the texts differ (a pair lacking text counts as not comparable, not changed)."""
-        return self.diff is not None and self.diff.changed
+        """True if the texts differ as far as both copies go (a pair lacking text counts as
+        not comparable, not changed)."""
+        if self.diff is None:
+            return False
+        if self.tail_start is None:
+            return self.diff.changed
+        return any(o.op != "equal" for o in self.held_ops)
 
     @property
     def anchor(self) -> str:
@@ -109,7 +157,12 @@ class PairDiff:
             "b_text": self.b_text,
             "ops": [o.to_json() for o in self.diff.ops] if self.diff else [],
             "approximate": self.diff.approximate if self.diff else False,
-            "stats": self.diff.stats.to_json() if self.diff else None,
+            "stats": self.stats.to_json() if self.stats else None,
+            "truncated_text": list(self.truncated),
+            "beyond_held_text": ({"from_op": self.tail_start,
+                                  "note": "these runs lie past the end of a cut-off copy: "
+                                          "they show where the copy stops, not a change"}
+                                 if self.tail_start is not None else None),
         }
 
 
@@ -171,8 +224,8 @@ class Comparison:
         """Statistics summed over every compared pair."""
         total = DiffStats()
         for p in self.pairs:
-            if p.diff is not None:
-                total = total + p.diff.stats
+            if p.stats is not None:
+                total = total + p.stats
         return total
 
     @property

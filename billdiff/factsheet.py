@@ -752,11 +752,12 @@ def _jinja() -> Any:
     if _ENV is None:
         from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+        from billdiff.render import finalize
         from billdiff.settings import TEMPLATES_DIR
 
         _ENV = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
                            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                           auto_reload=False)
+                           auto_reload=False, finalize=finalize)
         _ENV.filters["split_last"] = split_last
     return _ENV
 

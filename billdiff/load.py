@@ -251,6 +251,11 @@ def parse_model(
         return None, _pydantic_problems(display, err, lines), lines
 
 
+def _short(value: str, limit: int = 60) -> str:
+    """``repr`` of an id for a message, cut short: ids come from users and URLs."""
+    return repr(value if len(value) <= limit else value[:limit] + "…")
+
+
 @dataclass
 class Corpus:
     """Everything in one corpus folder, validated and cross-checked."""
@@ -271,7 +276,7 @@ class Corpus:
         except KeyError:
             known = ", ".join(sorted(self.documents)[:12]) or "none"
             raise NotFound(
-                f"unknown document {doc_id!r}", where=str(self.root),
+                f"unknown document {_short(doc_id)}", where=str(self.root),
                 fix=f"known documents: {known}",
             ) from None
 
@@ -282,7 +287,8 @@ class Corpus:
         except KeyError:
             known = ", ".join(self.topics) or "none"
             raise NotFound(
-                f"unknown topic {topic_id!r}", where=str(self.root), fix=f"known topics: {known}"
+                f"unknown topic {_short(topic_id)}", where=str(self.root),
+                fix=f"known topics: {known}",
             ) from None
 
     def sections_of(self, doc_id: str) -> dict[str, Section]:
@@ -298,7 +304,7 @@ class Corpus:
             return self.sections_of(doc_id)[section_id]
         except KeyError:
             raise NotFound(
-                f"document {doc_id!r} has no section {section_id!r}",
+                f"document {_short(doc_id)} has no section {_short(section_id)}",
                 fix=f"run `billdiff show {doc_id}` to list its sections",
             ) from None
 

@@ -66,6 +66,11 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
     return text
 
 
+def mark_bidi(text: str) -> str:
+    """Replace each bidi control with its visible marker (nothing else changes)."""
+    return _BIDI_RE.sub(lambda m: bidi_marker(m.group()), text)
+
+
 def has_bidi_controls(text: str) -> bool:
     """True if *text* holds a bidi control character."""
     return _BIDI_RE.search(text) is not None

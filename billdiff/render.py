@@ -73,7 +73,7 @@ RELATION_LABELS: dict[str, tuple[str, str]] = {
     # type: (outgoing wording, incoming wording)
     "amends": ("amends", "amended by"),
     "replaces": ("would replace", "would be replaced by"),
-    "companion-of": ("companion of", "companion of"),
+    "companion-of": ("companion bill of", "companion bill of"),
     "redraft-of": ("new draft of", "redrafted as"),
     "refiled-as": ("refiled as", "refiled from"),
 }
@@ -95,6 +95,15 @@ def show_bidi(text: str | None) -> str:
     if not text:
         return ""
     return _BIDI_RE.sub(lambda m: bidi_marker(m.group()), text)
+
+
+def finalize(value: Any) -> Any:
+    """Every ``{{ }}`` output: plain text gets its bidi controls shown (titles, headings,
+    anything a corpus holds), so no template can forget to.  Markup made by templates
+    themselves passes through; its text was finalized where it was made."""
+    if type(value) is str and _BIDI_RE.search(value):
+        return show_bidi(value)
+    return value
 
 
 def percent(value: float) -> str:
@@ -145,6 +154,7 @@ def configure(env: Environment) -> Environment:
     )
     env.trim_blocks = True
     env.lstrip_blocks = True
+    env.finalize = finalize
     return env
 
 
@@ -410,12 +420,15 @@ def document_page(corpus: Corpus, doc_id: str) -> DocumentPage:
         views.append(SectionView(section, depth, official_link(doc, section), topics,
                                  "__def_" in section.id))
         counts[section.status.value] = counts.get(section.status.value, 0) + 1
-    incoming = []
+    outgoing = _relation_links(corpus, doc)
+    incoming: list[Link] = []
     for other in corpus.ordered_documents():
         for rel in other.relations:
             if rel.target == doc.id and other.id != doc.id:
-                incoming.append(Link(f"{RELATION_LABELS[rel.type.value][1]} {other.number}",
-                                     f"/documents/{other.id}"))
+                link = Link(f"{RELATION_LABELS[rel.type.value][1]} {other.number}",
+                            f"/documents/{other.id}")
+                if link not in outgoing and link not in incoming:  # companions name each other
+                    incoming.append(link)
     analyses = tuple(
         v for t in corpus.topics
         if (v := analysis_view(corpus, doc, corpus.analysis(doc.id, t))) is not None
@@ -428,7 +441,7 @@ def document_page(corpus: Corpus, doc_id: str) -> DocumentPage:
         compare = ((other.id, doc.id) if (other.filed or "") <= (doc.filed or "")
                    else (doc.id, other.id))
     return DocumentPage(
-        doc, sponsor_names(doc, limit=12), _relation_links(corpus, doc),
+        doc, sponsor_names(doc, limit=12), outgoing,
         tuple(dict.fromkeys(incoming)), tuple(views),
         tuple((k, counts[k]) for k in STATUS_LABELS if k in counts), analyses, compare,
     )
@@ -571,8 +584,8 @@ def comparison_context(comparison: Comparison, corpus: Corpus | None,
     for tv in comparison.topics:
         stats = DiffStats()
         for p in tv.pairs:
-            if p.diff is not None:
-                stats = stats + p.diff.stats
+            if p.stats is not None:
+                stats = stats + p.stats
         blocks.append(TopicBlock(
             tv, f"topic-{tv.topic.id}",
             analysis_view(corpus, a, tv.a_analysis) if corpus else None,

@@ -15,6 +15,8 @@ from billdiff.diff import Op
 from billdiff.errors import NotFound
 from billdiff.load import Corpus
 from billdiff.model import Document, Section, TextStatus, iter_sections
+from billdiff.normalize import has_bidi_controls
+from billdiff.normalize import mark_bidi as normalize_bidi
 
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31;9m", "\x1b[32;4m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
@@ -26,13 +28,21 @@ STATUS_LABEL = {
 }
 
 
+def terminal_text(text: str) -> str:
+    """*text* made safe to print: control and bidi characters shown, not obeyed."""
+    return _safe(text)
+
+
 def _n(count: int, word: str) -> str:
     """``1 word``, ``2 words``."""
     return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _safe(text: str) -> str:
-    """Make control characters visible so untrusted text cannot drive the terminal."""
+    """Make control characters visible so untrusted text cannot drive the terminal, and bidi
+    controls visible so that they cannot reorder what the reader sees."""
+    if has_bidi_controls(text):
+        text = normalize_bidi(text)
     return "".join(
         c if c in "\n\t" or (ord(c) >= 32 and not 0x7F <= ord(c) < 0xA0) else f"\\x{ord(c):02x}"
         for c in text
@@ -82,7 +92,7 @@ def format_pair(pair: PairDiff, a: Document, b: Document, color: bool = False) -
                 what = "no such provision" if sec is None else "text missing"
                 lines.append(f"  {doc.number}: {what}" + (f"; official text: {where}"
                                                           if where else ""))
-        lines.append("  Not compared: see the analyses (`billdiff compare --format json`).")
+        lines.append("  Not compared: the analyses above say what is known.")
         return "\n".join(lines)
     d = pair.diff
     for side, doc, sec in (("a", a, pair.a_section), ("b", b, pair.b_section)):
@@ -91,10 +101,18 @@ def format_pair(pair: PairDiff, a: Document, b: Document, color: bool = False) -
                          f"{STATUS_LABEL[sec.status]}"
                          + (f" ({_safe(sec.note)})" if sec.note else "")
                          + "; a difference where it stops may not be a change in the law")
-    if not d.changed:
-        lines.append("  (no change)")
-    st = d.stats
-    lines.append(textwrap.indent(redline(d.ops, color), "  "))
+    if not pair.changed:
+        lines.append("  (no change" + (" as far as both copies go)" if pair.tail_ops else ")"))
+    st = pair.stats or d.stats
+    lines.append(textwrap.indent(redline(pair.held_ops, color), "  "))
+    if pair.tail_ops:
+        cut = a if "a" in pair.truncated else b
+        lines.append(f"  ✂ {_safe(cut.number)}'s copy stops here; past this point the texts "
+                     "are not compared:")
+        for _side, doc, kind in (("a", a, "delete"), ("b", b, "insert")):
+            rest = "".join(o.text for o in pair.tail_ops if o.op == kind)
+            if rest:
+                lines.append(f"    {_safe(doc.number)}: {_safe(rest)}")
     lines.append(f"  -- {_n(st.words_deleted, 'word')} deleted, {st.words_inserted:,} inserted, "
                  f"{st.changed_share:.0%} changed" + (" (approximate)" if d.approximate else ""))
     return "\n".join(lines)
@@ -102,42 +120,66 @@ def format_pair(pair: PairDiff, a: Document, b: Document, color: bool = False) -
 
 def format_comparison(cmp: Comparison, color: bool = False, show_unchanged: bool = False) -> str:
     """The whole comparison as a terminal report."""
-    out = [f"Comparing {cmp.a.number} ({cmp.a.id}) with {cmp.b.number} ({cmp.b.id})",
-           "Legend: [-deleted-] {+inserted+}"]
+    head = [f"Comparing {cmp.a.number} ({cmp.a.id}) with {cmp.b.number} ({cmp.b.id})",
+            "Legend: [-deleted-] {+inserted+}"]
     st = cmp.stats
-    out.append(f"{_n(len(cmp.pairs), 'pair')}; {_n(st.words_deleted, 'word')} deleted, "
-               f"{st.words_inserted:,} inserted ({st.changed_share:.0%} of words changed); "
-               f"{len(cmp.only_a)} only in A, {len(cmp.only_b)} only in B"
-               + ("; APPROXIMATE: some long runs were paired by position" if cmp.approximate
-                  else ""))
+    compared = sum(1 for p in cmp.pairs if p.diff is not None)
+    line = (f"{_n(len(cmp.pairs), 'pair')} ({compared:,} with text on both sides); "
+            f"{_n(st.words_deleted, 'word')} deleted, {st.words_inserted:,} inserted "
+            f"({st.changed_share:.0%} of words changed); {len(cmp.only_a)} only in A, "
+            f"{len(cmp.only_b)} only in B")
+    if cmp.approximate:
+        line += "; APPROXIMATE: some long runs were paired by position"
+    if cmp.changed and not (st.words_deleted or st.words_inserted):
+        line += " (the texts differ only in which provisions each has)"
+    head.append(line)
     for view in cmp.topics:
         if view.topic.id not in {p.topic for p in cmp.pairs} and not (
                 view.a_analysis or view.b_analysis):
             continue
-        out.append("")
-        out.append(f"## {view.topic.title} ({view.topic.id}): {view.text_state}")
+        head.append("")
+        head.append(f"## {view.topic.title} ({view.topic.id}): {view.text_state}")
         for label, doc, an in (("A", cmp.a, view.a_analysis), ("B", cmp.b, view.b_analysis)):
             if an is None:
-                out.append(f"  {label} {doc.number}: no analysis")
+                head.append(f"  {label} {doc.number}: no analysis")
                 continue
             summary = " ".join(s.text for s in an.summary)
-            out.append(textwrap.fill(f"{label} {doc.number} ({an.footing}): {summary}", 100,
-                                     initial_indent="  ", subsequent_indent="    "))
+            head.append(textwrap.fill(f"{label} {doc.number} ({an.footing}): {summary}", 100,
+                                      initial_indent="  ", subsequent_indent="    "))
         for k, va, vb in view.attribute_changes:
-            out.append(f"  * {k}: {va or '—'}  →  {vb or '—'}")
-    out.append("")
-    out.append("Summaries are ours, not the law.")
+            head.append(f"  * {k.replace('_', ' ')}: {cmp.a.number}: {va or 'not in our summary'}"
+                        f"; {cmp.b.number}: {vb or 'not in our summary'}")
+    head.append("")
+    head.append("Summaries are ours, not the law.")
+    out = [_safe(x) for x in head]
+    shown: dict[tuple[str, str], list[str]] = {}
+    blocks: list[tuple[tuple[str, str], PairDiff]] = []
     for pair in cmp.pairs:
-        if not show_unchanged and pair.diff is not None and not pair.diff.changed:
+        if (not show_unchanged and pair.diff is not None and not pair.changed
+                and not pair.tail_ops):
             continue
+        key = (pair.a_section.id if pair.a_section else "", pair.b_section.id
+               if pair.b_section else "")
+        if pair.diff is None and key in shown:
+            # the same pair of missing texts under several topics: print it once
+            if pair.topic:
+                shown[key].append(pair.topic)
+            continue
+        shown[key] = [pair.topic] if pair.topic else []
+        blocks.append((key, pair))
+    for key, pair in blocks:
         out.append("")
-        out.append(format_pair(pair, cmp.a, cmp.b, color))
+        text = format_pair(pair, cmp.a, cmp.b, color)
+        topics = shown[key]
+        if pair.diff is None and len(topics) > 1:
+            text = text.replace(f"[{pair.topic}] ", f"[{', '.join(topics)}] ", 1)
+        out.append(text)
     for label, doc, secs in (("removed (only in A)", cmp.a, cmp.only_a),
                              ("added (only in B)", cmp.b, cmp.only_b)):
         if secs:
             out.append("")
-            out.append(f"Sections {label}, {doc.number}:")
-            out.extend(f"  {_section_label(s)} [{s.id}]" for s in secs)
+            out.append(_safe(f"Sections {label}, {doc.number}:"))
+            out.extend(f"  {_section_label(s)} [{_safe(s.id)}]" for s in secs)
     return "\n".join(out)
 
 

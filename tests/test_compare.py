@@ -96,3 +96,51 @@ def test_bundled_dossier_topics_and_unknown_topic(corpus):
     with pytest.raises(NotFound, match="unknown topic 'nope'"):
         compare_documents(docs[0], docs[-1], corpus=corpus,
                           options=CompareOptions(topics=("nope",)))
+
+
+def test_where_a_cut_off_copy_stops_is_not_a_change():
+    full = "an automated process that uses characteristics of an individual's face to derive"
+    cut = "an automated process that uses characteristics of a"
+    a = doc("a", sec("sec_1", full, "1"))
+    b = doc("b", sec("sec_1", cut, "1", status="excerpt", truncated=True))
+    cmp = compare_documents(a, b)
+    (pair,) = cmp.pairs
+    assert pair.truncated == ("b",)
+    assert [o.op for o in pair.tail_ops] == ["delete", "insert"]
+    held = "".join(o.text for o in pair.held_ops)
+    assert held == "an automated process that uses characteristics of "
+    assert not pair.changed
+    assert not cmp.changed
+    assert cmp.stats.words_deleted == cmp.stats.words_inserted == 0
+    data = pair.to_json()
+    assert data["beyond_held_text"]["from_op"] == 1
+    assert data["truncated_text"] == ["b"]
+    # a real change before the cut still counts
+    b2 = doc("b", sec("sec_1", cut.replace("automated", "automatic"), "1", status="excerpt",
+                      truncated=True))
+    (pair2,) = compare_documents(a, b2).pairs
+    assert pair2.changed
+    assert pair2.stats.words_deleted == 1
+    assert pair2.stats.words_inserted == 1
+
+
+def test_bidi_controls_in_titles_are_shown_on_pages_and_in_the_terminal(tmp_path):
+    from click.testing import CliRunner
+
+    from billdiff.cli import cli
+    from billdiff.web import create_app
+
+    root = tmp_path / "c"
+    (root / "documents").mkdir(parents=True)
+    (root / "documents" / "x.yaml").write_text(
+        'id: x\nkind: bill\njurisdiction: T\nnumber: "H.1"\ntitle: "An Act \\u202eevil"\n'
+        "provenance: {completeness: complete, summary: s, sources: [{url: 'https://e.org', "
+        "description: d}]}\nsections:\n  - {id: s1, status: official, text: hi}\n",
+        encoding="utf-8")
+    page = create_app({"TESTING": True, "BILLS_DIR": str(root)}).test_client().get(
+        "/documents/x").get_data(as_text=True)
+    assert "\u202e" not in page
+    assert "⟦U+202E⟧" in page
+    listing = CliRunner().invoke(cli, ["list", "--bills", str(root)]).output
+    assert "\u202e" not in listing
+    assert "⟦U+202E⟧" in listing

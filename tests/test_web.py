@@ -73,7 +73,7 @@ def test_document_page_has_permalinks_and_provenance(client):
     # the missing section says so and links to its official text, never shows as empty
     assert 'href="https://example.org/bills/s2#sec2"' in html
     assert "not the same as an empty provision" in text
-    assert "new draft of H.1" in text
+    assert "New draft of H.1" in text
     assert "Our summary, not the law" in text
     # hostile text is escaped and bidi controls made visible
     assert "<script>alert" not in html
@@ -91,7 +91,7 @@ def test_statute_without_text_shows_missing_with_official_link(client):
     assert "No text" in text
     assert "Text missing" in text
     assert 'href="https://example.org/law/1#s1"' in html
-    assert "would be replaced by H.1" in text
+    assert "Would be replaced by H.1" in text
 
 
 def test_compare_defaults_to_current_law_and_latest_bill(client):
@@ -104,7 +104,7 @@ def test_compare_defaults_to_current_law_and_latest_bill(client):
     # the statute lacks text: say so, link the official text, show the analyses side by side
     assert 'href="https://example.org/law/1#s1"' in html
     assert "Police need a court order, not a warrant." in text
-    assert "Warrant needed: no becomes yes" in text.replace(" → ", " ")
+    assert "Warrant needed — Code § 1: no; S.2: yes" in text
     assert 'href="/factsheet?a=law-2020&amp;b=bill-2023"' in html
 
 

@@ -195,6 +195,14 @@ OPENAPI: dict[str, Any] = {
             "partial_text": {"type": "array", "items": {"enum": ["a", "b"]},
                              "description": "Sides whose text is an excerpt or single-source: "
                                             "a difference may only show where a copy ends"},
+            "truncated_text": {"type": "array", "items": {"enum": ["a", "b"]},
+                               "description": "Sides whose copy stops before the provision "
+                                              "ends"},
+            "beyond_held_text": {"oneOf": [{"type": "null"}, {
+                "type": "object", "properties": {"from_op": {"type": "integer"}, "note": _STR},
+                "description": "ops from this index lie past the end of a cut-off copy: they "
+                               "show where the copy stops, not a change (and are left out of "
+                               "stats)"}]},
             "a_text": _STR, "b_text": _STR,
             "ops": {"type": "array", "items": _ref("Op")},
             "approximate": {"type": "boolean"},

@@ -87,9 +87,13 @@ def _params() -> Any:
     topics = args.getlist("topic")
     if len(topics) > MAX_TOPICS:
         abort(400, description=f"at most {MAX_TOPICS} topics fit on one page")
+    corpus = _state().corpus
     for t in topics:
         if not _ID.fullmatch(t):
             abort(400, description="each 'topic' must be a topic id")
+        if t not in corpus.topics:  # a bad parameter, like /compare: 400, not 404
+            abort(400, description=f"unknown topic {t!r}; known topics: "
+                                   f"{', '.join(corpus.topics)}")
     paper = args.get("paper", "letter")
     if paper not in ("letter", "a4"):
         abort(400, description="'paper' must be letter or a4")
@@ -105,9 +109,9 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
     try:
         sheets = factsheet.candidates(state.corpus, req, state.org)
     except NotFound as err:
-        abort(404, description=err.message)
+        abort(404, description=err.what)  # never the server's corpus path
     except BilldiffError as err:
-        abort(400, description=err.message)
+        abort(400, description=err.what)
     job = factsheet.fit_job(sheets)
     h = hashlib.sha256()
     for part in (*job.candidates, *(k + "\0" for k in sorted(job.generated))):
