@@ -88,14 +88,28 @@ def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         _fail(f"{path}: folder {folder} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     try:
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    except OSError as err:
+        _fail(f"{path}: cannot write here ({err.strerror or err}); nothing written")
+    try:
+        # mkstemp makes the file private (0600); give it the mode any new file would get
+        os.fchmod(fd, 0o666 & ~_umask())
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.replace(tmp, path)
+    except OSError as err:
+        Path(tmp).unlink(missing_ok=True)
+        _fail(f"{path}: cannot write it ({err.strerror or err}); nothing written")
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
 
 
 def _use_color(option: str) -> bool:
@@ -429,14 +443,20 @@ def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, gran
 @cli.command("serve")
 @bills_option
 @click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, envvar="PORT", type=int)
+@click.option("--port", default=5000, show_default=True, envvar="PORT",
+              type=click.IntRange(1, 65535))
 @click.pass_context
 def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
     """Serve the web app on the corpus (development server; see the README for production)."""
     from billdiff.web import create_app
 
     bills = ctx.ensure_object(dict).get("bills")
-    app = create_app({"BILLS_DIR": str(settings.bills_dir(bills))})
+    from billdiff.web import ConfigError
+
+    try:
+        app = create_app({"BILLS_DIR": str(settings.bills_dir(bills))})
+    except ConfigError as err:
+        _fail(f"cannot start: {err}")
     click.echo(f"billdiff: serving {settings.bills_dir(bills)} on http://{host}:{port}/",
                err=True)
     app.run(host=host, port=port, debug=False, use_reloader=False)
@@ -468,7 +488,7 @@ def main() -> None:
                    "see examples/org.yaml.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter",
               show_default=True)
-@click.option("--site-url", envvar="SITE_URL", default="http://127.0.0.1:5000",
+@click.option("--site-url", envvar="BILLDIFF_SITE_URL", default="http://127.0.0.1:5000",
               show_default=True, help="Base URL of the live site (for the link and QR code).")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date printed on the sheet (default: today).")
@@ -510,3 +530,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     write_atomically(out, data, force=force)
     click.echo(f"wrote {out} ({len(sheet.provisions)} provisions, {len(sheet.facts)} facts)",
                err=True)
+    if site_url == "http://127.0.0.1:5000":
+        click.echo("note: the link and QR code point at http://127.0.0.1:5000, this "
+                   "computer; pass --site-url (or set BILLDIFF_SITE_URL) to your public site "
+                   "before you print it", err=True)

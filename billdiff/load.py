@@ -242,7 +242,12 @@ def parse_model(
     try:
         data, lines = read_yaml(path, display)
     except LoadError as err:
-        return None, [Problem(display, "", err.what + (f" ({err.fix})" if err.fix else ""))], {}
+        line = None
+        if err.where and err.where.startswith(display + ":"):
+            tail = err.where[len(display) + 1:]
+            line = int(tail) if tail.isdigit() else None
+        return None, [Problem(display, "", err.what + (f" ({err.fix})" if err.fix else ""),
+                              line)], {}
     if not isinstance(data, dict):
         return None, [Problem(display, "", "expected a mapping of fields at the top level")], lines
     try:

@@ -179,3 +179,33 @@ def test_bills_option_after_the_command_name(bills):
                                       "--format", "json"])
     assert result.exit_code == 1
     assert json.loads(result.output)["b"]["id"] == "new"
+
+
+def test_written_files_get_the_usual_mode_and_unwritable_paths_name_the_real_file(bills,
+                                                                                  tmp_path):
+    import os
+    import stat
+
+    out = tmp_path / "cmp.json"
+    run(bills, "compare", "old", "new", "--format", "json", "--out", str(out))
+    mask = os.umask(0)
+    os.umask(mask)
+    assert stat.S_IMODE(out.stat().st_mode) == 0o666 & ~mask
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    locked.chmod(0o500)
+    try:
+        if os.access(locked, os.W_OK):  # root ignores the mode: nothing to test there
+            return
+        result = run(bills, "compare", "old", "new", "--out", str(locked / "x.txt"))
+        assert result.exit_code == 2
+        assert str(locked / "x.txt") in result.output
+        assert ".tmp" not in result.output
+    finally:
+        locked.chmod(0o700)
+
+
+def test_serve_rejects_an_impossible_port(bills):
+    result = run(bills, "serve", "--port", "99999")
+    assert result.exit_code == 2
+    assert "99999" in result.output

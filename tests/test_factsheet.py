@@ -322,7 +322,7 @@ def test_web_preview_and_pdf(client) -> None:
     (f"a={A}&b={B}&x=1", 400),
     (f"a={A}&b={B}&topic=a&topic=b&topic=c&topic=d&topic=e", 400),
     (f"a={A}&b=nope", 404),
-    (f"a={A}&b={B}&topic=nope", 404),
+    (f"a={A}&b={B}&topic=nope", 400),
 ])
 def test_web_bad_parameters(client, query: str, status: int) -> None:
     assert client.get(f"/factsheet.pdf?{query}").status_code == status

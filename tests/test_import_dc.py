@@ -8,6 +8,7 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from billdiff.errors import BilldiffError, InputTooLarge
 from billdiff.importers import IMPORTERS, dc_xml, dump_document, run_import
@@ -16,7 +17,7 @@ from billdiff.load import read_yaml
 from billdiff.model import Document, Section, TextStatus, iter_sections
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "dc" / "title-2"
-CORPUS = Path(__file__).resolve().parents[2] / "shared" / "corpora" / "dc-code"
+CORPUS = SHARED / "corpora" / "dc-code"  # BILLDIFF_SHARED, else ../shared
 NS = "https://code.dccouncil.us/schemas/dc-library"
 HEAD = (
     f'<?xml version="1.0" encoding="utf-8"?>\n'
