@@ -659,6 +659,7 @@ class TopicPage:
     versions: tuple[VersionView, ...]
     steps: tuple[StepView, ...]
     others: tuple[Topic, ...]
+    why_cites: tuple[Link, ...] = ()
 
 
 def topic_page(corpus: Corpus, topic_id: str) -> TopicPage:
@@ -685,7 +686,8 @@ def topic_page(corpus: Corpus, topic_id: str) -> TopicPage:
             prev, nxt, tuple(_pair_view(p, prev, nxt) for p in cmp.pairs),
             tv.attribute_changes if tv else (), tv.text_state if tv else "absent"))
     return TopicPage(topic, tuple(versions), tuple(steps),
-                     tuple(t for t in corpus.topics.values() if t.id != topic_id))
+                     tuple(t for t in corpus.topics.values() if t.id != topic_id),
+                     why_links(corpus, topic))
 
 
 # -- guide --------------------------------------------------------------------------------------
@@ -700,6 +702,12 @@ class GuideTopic:
     bill: AnalysisView | None
     changes: tuple[tuple[str, str | None, str | None], ...]
     text_state: str
+    why_cites: tuple[Link, ...] = ()
+
+
+def why_links(corpus: Corpus, topic: Topic) -> tuple[Link, ...]:
+    """Links for what a topic's "why it matters" rests on."""
+    return tuple(cite_link(corpus, c, c.document or "") for c in topic.why_cites)
 
 
 @dataclass(frozen=True)
@@ -766,7 +774,8 @@ def guide_page(corpus: Corpus) -> GuidePage:
     cmp = cached_compare(a, b, corpus=corpus)
     topics = tuple(
         GuideTopic(tv.topic, analysis_view(corpus, a, tv.a_analysis),
-                   analysis_view(corpus, b, tv.b_analysis), tv.attribute_changes, tv.text_state)
+                   analysis_view(corpus, b, tv.b_analysis), tv.attribute_changes, tv.text_state,
+                   why_links(corpus, tv.topic))
         for tv in cmp.topics)
     return GuidePage(a, b, topics, glossary(corpus))
 
