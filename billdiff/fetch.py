@@ -21,6 +21,12 @@ context trusts the system store, certifi's bundle when installed, and ``$BILLDIF
 (a PEM file, e.g. with the DigiCert Global G2 TLS RSA SHA256 2020 CA1 intermediate); a chain
 failure says so, with that fix.  The site blocks networks outside the US (a TCP timeout or a
 403); those errors suggest ``--api-base`` pointing at a mirror or ``HTTPS_PROXY``.
+
+*api_base* must be an ``http://`` or ``https://`` address with a host; anything else is refused
+before any request.  Only ``https://malegislature.gov`` is the Legislature itself: a document
+fetched from anywhere else (a mirror, a proxy, a test server) records its sources as
+``official: false``, says "fetched from mirror HOST" in its provenance, and gives its sections
+status ``single-source`` (one third-party copy, not checked against the publisher).
 """
 
 from __future__ import annotations
@@ -44,10 +50,12 @@ from billdiff.errors import BilldiffError, NotFound
 from billdiff.importers import dump_document
 from billdiff.importers.ma_bill import JURISDICTION, ordinal_suffix, parse_ma_bill, session_name
 from billdiff.importers.pdf import Extractor, import_pdf
-from billdiff.importers.plain import parse_plain, slug, text_checksum
-from billdiff.model import Document, SourceRef
+from billdiff.importers.plain import parse_plain, slug, text_checksum, today
+from billdiff.model import Document, SourceRef, TextStatus
 
 DEFAULT_API_BASE = "https://malegislature.gov/api"
+#: Hosts that are the Legislature itself (over https only).
+LEGISLATURE_HOSTS = ("malegislature.gov", "www.malegislature.gov")
 USER_AGENT = f"billdiff/{_version} (Python urllib; bill comparison toolkit)"
 #: Largest JSON answer read, in bytes (a bill with its text is well under 1 MB).
 MAX_JSON_BYTES = 20_000_000
@@ -70,6 +78,39 @@ class Opener(Protocol):
 def default_api_base() -> str:
     """``$BILLDIFF_API_BASE``, else the Legislature's own API."""
     return (os.environ.get("BILLDIFF_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+
+
+def check_api_base(value: str) -> str:
+    """*value* without trailing ``/``; a :class:`BilldiffError` naming it unless it is an
+    ``http://`` or ``https://`` address with a host (and no spaces, query or fragment)."""
+    base = str(value).strip().rstrip("/")
+    try:
+        parts = urllib.parse.urlsplit(base)
+        port_ok = parts.port is None or parts.port > 0
+    except ValueError:
+        parts, port_ok = None, False
+    if (parts is None or not port_ok or parts.scheme not in ("http", "https")
+            or not parts.hostname or parts.query or parts.fragment
+            or any(ch.isspace() for ch in base)):
+        raise BilldiffError(
+            f"invalid API base URL {value!r}: it must be an http:// or https:// address "
+            "with a host", where="--api-base (or BILLDIFF_API_BASE)",
+            fix="e.g. https://malegislature.gov/api, or a mirror's https://HOST/api")
+    return base
+
+
+def is_legislature(api_base: str) -> bool:
+    """Is *api_base* the Legislature's own site (https, malegislature.gov, default port)?"""
+    parts = urllib.parse.urlsplit(api_base)
+    return (parts.scheme == "https" and (parts.hostname or "").lower() in LEGISLATURE_HOSTS
+            and parts.port in (None, 443))
+
+
+def _origin(api_base: str) -> tuple[bool, str, TextStatus]:
+    """``(official, host, section status)`` of texts fetched from *api_base*."""
+    official = is_legislature(api_base)
+    host = urllib.parse.urlsplit(api_base).netloc
+    return official, host, TextStatus.OFFICIAL if official else TextStatus.SINGLE_SOURCE
 
 
 def site_base(api_base: str) -> str:
@@ -240,9 +281,10 @@ def fetch_ma_bill(court: int, number: str, *, api_base: str | None = None, timeo
     Raises :class:`NotFound` for an unknown bill and :class:`BilldiffError` for network, TLS,
     geo-blocking and format problems.
     """
+    base = check_api_base(api_base or default_api_base())
     court = _court(court)
     bill = normalize_bill_number(number)
-    base = (api_base or default_api_base()).rstrip("/")
+    official, host, status = _origin(base)
     doc_id = doc_id or f"ma-{court}-{bill.lower()}"
     api_url = f"{base}/GeneralCourts/{court}/Documents/{bill}"
     what = f"bill {bill} of the {ordinal_suffix(court)} General Court"
@@ -259,24 +301,37 @@ def fetch_ma_bill(court: int, number: str, *, api_base: str | None = None, timeo
                        where=api_url)
     human_url = f"https://malegislature.gov/Bills/{court}/{bill}"
     text = payload.get("DocumentText")
-    sources = [SourceRef(url=_http_url(api_url), description="Massachusetts Legislature API",
-                         official=True, used_for="metadata" if not text else "text and metadata")]
+    mirror = "" if official else f", fetched from mirror {host}"
+    api_name = ("Massachusetts Legislature API" if official
+                else f"copy of the Massachusetts Legislature API answer{mirror}")
+    sources = [SourceRef(url=_http_url(api_url), description=api_name, official=official,
+                         used_for="metadata" if not text else "text and metadata")]
     notes: list[str] = []
     if isinstance(text, str) and text.strip():
         if _TAG.search(text):
             text = html_to_text(text)
         document = parse_ma_bill(text, doc_id, source_url=_http_url(api_url), court=court,
-                                 source_description="Massachusetts Legislature API, DocumentText",
-                                 checksum=text_checksum(text), retrieved=retrieved)
+                                 source_description=f"{api_name}, DocumentText",
+                                 checksum=text_checksum(text), retrieved=retrieved,
+                                 status=status, official=official)
     else:
         pdf_url = f"{site_base(base)}/Bills/{court}/{bill}.pdf"
         document = _fetch_pdf(pdf_url, doc_id, timeout=timeout, opener=opener, what=what,
-                              extractor=extractor, retrieved=retrieved)
-        sources.append(SourceRef(url=_http_url(pdf_url), description="official bill PDF",
-                                 official=True, used_for="text"))
-        notes.append("The API gave no DocumentText; the text was extracted from the official PDF.")
+                              extractor=extractor, retrieved=retrieved, official=official,
+                              status=status)
+        sources.append(SourceRef(
+            url=_http_url(pdf_url), official=official, used_for="text",
+            description="official bill PDF" if official else f"copy of the bill PDF{mirror}"))
+        pdf_name = "the official PDF" if official else f"the PDF copy on mirror {host}"
+        notes.append(f"The API gave no DocumentText; the text was extracted from {pdf_name}.")
+    if official:
+        summary = f"Fetched by billdiff from the Massachusetts Legislature ({human_url})"
+    else:
+        summary = (f"Fetched by billdiff from mirror {host}, not from the Massachusetts "
+                   f"Legislature itself; not checked against the official text ({human_url})")
     return _merge_bill_metadata(document, payload, court=court, bill=bill, human_url=human_url,
-                                sources=sources, notes=notes)
+                                sources=sources, notes=notes, summary=summary,
+                                retrieved=retrieved or today(), status=status)
 
 
 def _http_url(url: str) -> str:
@@ -285,7 +340,8 @@ def _http_url(url: str) -> str:
 
 
 def _fetch_pdf(url: str, doc_id: str, *, timeout: float, opener: Opener | None, what: str,
-               extractor: Extractor, retrieved: str | None) -> Document:
+               extractor: Extractor, retrieved: str | None, official: bool,
+               status: TextStatus) -> Document:
     try:
         data = _http_get(url, accept="application/pdf", timeout=timeout, opener=opener,
                          limit=MAX_PDF_BYTES, what=f"the PDF of {what}")
@@ -296,7 +352,7 @@ def _fetch_pdf(url: str, doc_id: str, *, timeout: float, opener: Opener | None, 
         path = Path(folder) / "bill.pdf"
         path.write_bytes(data)
         document = import_pdf(path, doc_id, extractor=extractor, source_url=_http_url(url),
-                              retrieved=retrieved)
+                              retrieved=retrieved, official=official, status=status)
     return document
 
 
@@ -327,7 +383,8 @@ def _api_sponsors(payload: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _merge_bill_metadata(document: Document, payload: dict[str, Any], *, court: int, bill: str,
-                         human_url: str, sources: list[SourceRef], notes: list[str]) -> Document:
+                         human_url: str, sources: list[SourceRef], notes: list[str],
+                         summary: str, retrieved: str, status: TextStatus) -> Document:
     data = document.model_dump(mode="json", exclude_defaults=True)
     try:
         number = normalize_bill_number(str(payload.get("BillNumber") or bill))
@@ -360,11 +417,12 @@ def _merge_bill_metadata(document: Document, payload: dict[str, Any], *, court: 
     if isinstance(pinslip, str) and pinslip.strip() and not any(
             s.get("id") == "pinslip" for s in sections):
         sections.insert(0, {"id": "pinslip", "heading": "Pinslip",
-                            "text": " ".join(pinslip.split()), "status": "official"})
+                            "text": " ".join(pinslip.split()), "status": status.value})
         data["sections"] = sections
     provenance = data["provenance"]
     provenance["sources"] = [s.model_dump(mode="json", exclude_defaults=True) for s in sources]
-    provenance["summary"] = f"Fetched by billdiff from the Massachusetts Legislature ({human_url})"
+    provenance["summary"] = summary
+    provenance["retrieved"] = retrieved
     data["notes"] = [*data.get("notes", []), *notes]
     try:
         return Document.model_validate(data)
@@ -390,10 +448,11 @@ def fetch_mgl(chapter: str, section: str, *, api_base: str | None = None, timeou
     :class:`NotFound` for an unknown chapter or section and :class:`BilldiffError` for a repealed
     section (the repeal note is in the message), network, TLS and format problems.
     """
+    base = check_api_base(api_base or default_api_base())
     chapter, section = str(chapter).strip(), str(section).strip()
     if not chapter or not section or len(chapter) > 40 or len(section) > 40:
         raise BilldiffError("give a chapter and a section, e.g. 6 220")
-    base = (api_base or default_api_base()).rstrip("/")
+    official, host, status = _origin(base)
     cite = f"G.L. c. {chapter}, § {section}"
     doc_id = doc_id or f"mgl-c{slug(chapter)}-s{slug(section)}"
     url = f"{base}/Chapters/{_code(chapter)}/Sections/{_code(section)}"
@@ -414,11 +473,18 @@ def fetch_mgl(chapter: str, section: str, *, api_base: str | None = None, timeou
     if not text.strip():
         raise BilldiffError(f"the API gives no text for {cite}", where=url,
                             fix="check the section on malegislature.gov")
+    if official:
+        description = "Massachusetts Legislature API, General Laws section text"
+        summary = None
+    else:
+        description = f"General Laws section text, fetched from mirror {host}"
+        summary = (f"Fetched by billdiff from mirror {host}, not from the Massachusetts "
+                   "Legislature itself; not checked against the official text")
     return parse_plain(
         text, doc_id, source_url=_http_url(url), kind="statute", jurisdiction=JURISDICTION,
-        source_description="Massachusetts Legislature API, General Laws section text",
-        title=f"{cite}: {name}" if name else cite, number=cite,
-        checksum=text_checksum(text), retrieved=retrieved,
+        source_description=description, title=f"{cite}: {name}" if name else cite, number=cite,
+        checksum=text_checksum(text), retrieved=retrieved, status=status, official=official,
+        summary=summary,
     ).model_copy(update={"citation": cite})
 
 
@@ -493,6 +559,8 @@ def write_document_atomically(doc: Document, path: Path, *, force: bool) -> None
 
 __all__ = [
     "DEFAULT_API_BASE",
+    "check_api_base",
+    "is_legislature",
     "default_api_base",
     "document_yaml",
     "fetch_ma_bill",

@@ -17,15 +17,26 @@ merely starts with a figure (``10 days``) in unnumbered text is left alone.
 page, so lines before a marker are on page N; if the text opens with a marker, markers are read
 as page headers instead.  Without markers, form feeds count pages.
 
+**Repeated page headers.** Each page of a printed bill may open with the docket and number
+lines of the cover (``SENATE DOCKET, NO. 503 FILED ON: 1/13/2025`` / ``SENATE . . . No. 1053``).
+Such a line (the same words, dots and spacing aside) seen a second time is a repeated page
+header, and so is any line at the top of page 2 or later that repeats, in order, the lines at
+the very top of page 1.  They are left out of the sections' text, and the provenance notes say
+so.  (The first occurrence is cover-page text and stays.)
+
 **Front matter** becomes sections ``cover`` (docket/report page lines, in order), ``petition``
 (the petitioner table), ``pinslip`` (the "By ..." referral and any similar-matter note),
 ``court`` ("The Commonwealth of Massachusetts / In the ... General Court / (years)" just before
 the title), ``title`` and ``enacting``.  Front-matter items are joined with a newline.
 
 **Lines for ``show --lines``.** The schema keeps no raw lines, so each section records the
-printed lines of its own text (not its children's) in ``lines``; :func:`sections_in_lines`
-returns the sections that overlap a range, in document order, and :func:`format_lines` prints
-them with their spans.
+printed lines of its own text (not its children's) in ``lines``, with ``offsets``: where each
+printed line begins in the section's text (a wrap is one space in the text, so the offset is
+where the next line's first word starts; a word rejoined at a line-end hyphen is split
+mid-word).  :func:`format_lines` prints each printed line of a range as the slices of the
+sections that own it, joined by a space: ``209  text ...``.  Sections recorded without offsets
+(older files, or paragraphs whose numbering restarts on a new page) are printed whole, with a
+note.  :func:`sections_in_lines` returns the sections that overlap a range.
 """
 
 from __future__ import annotations
@@ -43,6 +54,8 @@ from billdiff.importers.plain import (
     build_document,
     check_doc_id,
     clip,
+    file_provenance,
+    import_status,
     is_rule,
     join_paragraphs,
     normalize_layout,
@@ -53,7 +66,15 @@ from billdiff.importers.plain import (
     text_checksum,
     typical_width,
 )
-from billdiff.model import Document, DocumentKind, Section, Sponsor, TextStatus, iter_sections
+from billdiff.model import (
+    Completeness,
+    Document,
+    DocumentKind,
+    Section,
+    Sponsor,
+    TextStatus,
+    iter_sections,
+)
 
 JURISDICTION = "Commonwealth of Massachusetts"
 SITE = "https://malegislature.gov"
@@ -178,6 +199,67 @@ def printed_lines(text: str, where: str = "input") -> list[Line]:
     _assign_pages(lines, markers)
     _read_line_numbers(lines)
     return lines
+
+
+def _header_key(text: str) -> str:
+    """A line's words with dots and spacing collapsed (``SENATE . . . No. 1053`` at any width)."""
+    return " ".join(re.sub(r"[\s.]+", " ", text).split())
+
+
+#: How many lines at the top of page 1 a later page may repeat as its header.
+_HEADER_LINES = 3
+
+
+def drop_repeated_headers(lines: list[Line]) -> list[str]:
+    """Remove repeated page headers from *lines* in place (see the module docstring).
+
+    Returns the text of the removed lines, in order.  A removed line's blank-line and page-break
+    flags pass to the line after it.
+    """
+    top: list[str] = []
+    for line in lines[:_HEADER_LINES]:
+        if line.number is not None:
+            break
+        top.append(_header_key(line.text))
+    seen: set[str] = set()
+    kept: list[Line] = []
+    removed: list[str] = []
+    carry_blank = carry_page = False
+    at_top: int | None = None  # at a page top (after page 1): how many header lines so far
+    for i, line in enumerate(lines):
+        if i > 0 and line.page_start:
+            at_top = 0
+        key = _header_key(line.text) if line.number is None else ""
+        repeated = False
+        if key and (_DOCKET.match(line.text) or _NUMBER.match(line.text)):
+            repeated = key in seen
+            seen.add(key)
+        if at_top is not None and at_top < len(top) and key == top[at_top]:
+            repeated = True
+        if repeated:
+            at_top = None if at_top is None else at_top + 1
+            removed.append(line.text)
+            carry_blank = carry_blank or line.blank_before
+            carry_page = carry_page or line.page_start
+            continue
+        at_top = None  # the first line that is not a header ends the page top
+        line.blank_before = line.blank_before or carry_blank
+        line.page_start = line.page_start or carry_page
+        carry_blank = carry_page = False
+        kept.append(line)
+    lines[:] = kept
+    return removed
+
+
+def _header_note(removed: list[str]) -> str | None:
+    if not removed:
+        return None
+    shown = list(dict.fromkeys(" ".join(text.split()) for text in removed))
+    quoted = "; ".join(f"“{clip(text, 120)}”" for text in shown[:4])
+    more = f" and {len(shown) - 4} more" if len(shown) > 4 else ""
+    count = f"{len(removed)} line{'s' if len(removed) != 1 else ''}"
+    return (f"Repeated page headers were removed from the text ({count}: {quoted}{more}); "
+            "their first occurrence is kept in the cover section.")
 
 
 def _leading_digits(line: Line) -> str | None:
@@ -462,18 +544,22 @@ def parse_ma_bill(
     status: TextStatus = TextStatus.OFFICIAL,
     notes: tuple[str, ...] | list[str] = (),
     court: int | None = None,
+    official: bool | None = None,
+    summary: str | None = None,
 ) -> Document:
     """Parse Massachusetts bill text into a :class:`Document` (see the module docstring).
 
     *source_url* defaults to the bill's official page (``https://malegislature.gov/Bills/194/
     S1053``) when the cover page gives the number and the General Court (or *court* does);
     without either, a :class:`BilldiffError` asks for one.  Every section gets *status*
-    (``official`` by default) and the provenance says ``complete``.  Any text gives a document
-    or a :class:`BilldiffError`.
+    (``official`` by default) and the provenance says ``complete``; the source is *official*
+    (default: when *status* is ``official``).  Repeated page headers are removed and the
+    provenance notes say so.  Any text gives a document or a :class:`BilldiffError`.
     """
     where = doc_id if isinstance(doc_id, str) else "input"
     check_doc_id(doc_id)
     lines = printed_lines(text, where)
+    header_note = _header_note(drop_repeated_headers(lines))
     if not lines:
         raise BilldiffError("the text is empty", where=where, fix="import a file with text in it")
     body_lines = [line for line in lines if line.number is not None]
@@ -528,8 +614,10 @@ def parse_ma_bill(
         "sponsors": tuple(meta.sponsors),
         "filed": meta.filed,
         "official_url": official_url,
-        "provenance": provenance(url, source_description, checksum or text_checksum(text),
-                                 retrieved, official=status is TextStatus.OFFICIAL),
+        "provenance": provenance(
+            url, source_description, checksum or text_checksum(text), retrieved,
+            official=status is TextStatus.OFFICIAL if official is None else official,
+            summary=summary, notes=[header_note] if header_note else []),
         "notes": tuple(notes),
         "sections": sections,
     }
@@ -537,17 +625,28 @@ def parse_ma_bill(
 
 
 def import_ma_bill(path: Path, doc_id: str, *, source_url: str | None = None,
-                   retrieved: str | None = None) -> Document:
+                   retrieved: str | None = None, official: bool = True,
+                   completeness: Completeness | str = Completeness.COMPLETE,
+                   status: TextStatus | str | None = None) -> Document:
     """Import a Massachusetts bill from a text file (see :func:`parse_ma_bill`).
 
-    The checksum is of the file's bytes; the source description names the file (not its
-    folder, which may be private).
+    The provenance claims only what billdiff knows (see
+    :func:`~billdiff.importers.plain.file_provenance`): the source is ``local file NAME,
+    imported by billdiff on DATE`` (the name only: its folder may be private), its URL
+    *source_url* else the bill's official page, ``official`` only with *official* (the user's
+    word that the file is the official text; ``--unofficial`` passes False).  *completeness* is
+    ``complete`` (default) or ``partial``; *status* is every section's status (default
+    ``official``, ``single-source`` when not *official*).  The checksum is of the file's bytes.
     """
     path = Path(path)
+    value = import_status(status, official)
     text, checksum, notes = read_text_file(path)
-    return parse_ma_bill(text, doc_id, source_url=source_url,
-                         source_description=f"Massachusetts bill text, file {path.name}",
-                         checksum=checksum, retrieved=retrieved, notes=notes)
+    document = parse_ma_bill(text, doc_id, source_url=source_url,
+                             source_description=f"Massachusetts bill text, file {path.name}",
+                             checksum=checksum, retrieved=retrieved, notes=notes, status=value,
+                             official=official)
+    return file_provenance(document, path.name, official=official, completeness=completeness,
+                           retrieved=retrieved)
 
 
 # --------------------------------------------------------------------------- show --lines
@@ -581,20 +680,88 @@ def sections_in_lines(document: Document, start: int, end: int,
     return out
 
 
+def _line_slice(section: Section, number: int) -> str:
+    """The words of printed line *number* in *section*'s text (its span has offsets)."""
+    span = section.lines
+    assert span is not None
+    assert span.offsets
+    k = number - span.start
+    stop = span.offsets[k + 1] if k + 1 < len(span.offsets) else len(section.text)
+    return section.text[span.offsets[k]:stop].strip()
+
+
+def _span_label(section: Section) -> str:
+    span = section.lines
+    assert span is not None
+    where = f"lines {span.start}-{span.end}" if span.end != span.start else f"line {span.start}"
+    if span.page is not None:
+        where += f", page {span.page}"
+    return f"[{where}] {section.number or section.id}"
+
+
 def format_lines(document: Document, start: int, end: int, page: int | None = None) -> str:
-    """What ``billdiff show DOC --lines A-B`` prints: each overlapping section with its span."""
-    found = sections_in_lines(document, start, end, page)
-    if not found:
-        raise BilldiffError(f"no section of {document.id} is printed on lines {start}-{end}",
-                            where=document.id,
-                            fix="only bills imported from line-numbered text have line numbers")
-    out = []
-    for section, depth in found:
-        span = section.lines
-        assert span is not None
-        where = f"lines {span.start}-{span.end}" if span.end != span.start else f"line {span.start}"
-        if span.page is not None:
-            where += f", page {span.page}"
-        label = section.number or section.id
-        out.append(f"{'  ' * depth}[{where}] {label}\n{'  ' * depth}{section.text}")
+    """What ``billdiff show DOC --lines A-B`` prints: exactly printed lines *start*-*end*.
+
+    Each printed line is its number and its words, as in the printed bill (``209  text ...``):
+    the slices of the sections that own it (by their ``lines.offsets``), joined by a space.
+    When the line numbering restarts on each page, lines of several pages are printed under a
+    ``page N:`` heading (pass *page* to choose one).  A section recorded without offsets (an
+    older file) is printed whole, once, with a note.  Lines of the range past the document's
+    last printed line are named in a closing note; a range wholly outside it, or a document
+    without printed line numbers, raises :class:`BilldiffError` saying what the document has.
+    """
+    spans = [(s, s.lines) for s, _ in iter_sections(document.sections) if s.lines is not None]
+    if page is not None:
+        spans = [(s, span) for s, span in spans if span.page is None or span.page == page]
+    if not spans:
+        where = f" on page {page}" if page is not None else ""
+        raise BilldiffError(
+            f"{document.id} has no printed line numbers{where}", where=document.id,
+            fix="only bills imported from line-numbered text (MA bills) have line numbers")
+    low = min(span.start for _, span in spans)
+    high = max(span.end for _, span in spans)
+    has = f"printed lines {low}-{high}" + (f" on page {page}" if page is not None else "")
+    asked = f"line {start}" if start == end else f"lines {start}-{end}"
+    if end < low or start > high:
+        verb = "is" if start == end else "are"
+        raise BilldiffError(f"{asked} {verb} outside {document.id}, which has {has}",
+                            where=document.id, fix=f"ask for lines within {low}-{high}")
+    # numbering restarts on each page when a span starts before the one before it
+    restarts = any(b.start < a.start for (_, a), (_, b) in zip(spans, spans[1:], strict=False))
+    rows: dict[tuple[int, int], list[str]] = {}
+    whole: dict[tuple[int, int], list[Section]] = {}
+    for section, span in spans:
+        key_page = (span.page or 0) if restarts else 0
+        for number in range(max(span.start, start), min(span.end, end) + 1):
+            key = (key_page, number)
+            rows.setdefault(key, [])
+            if span.offsets:
+                words = _line_slice(section, number)
+                if words:
+                    rows[key].append(words)
+            elif number == max(span.start, start):
+                whole.setdefault(key, []).append(section)
+    if not restarts:  # a line of the range that no section owns is shown as such
+        for number in range(max(start, low), min(end, high) + 1):
+            rows.setdefault((0, number), [])
+    width = len(str(max(number for _, number in rows)))
+    pages = sorted({p for p, _ in rows})
+    out: list[str] = []
+    for key in sorted(rows):
+        if len(pages) > 1 and key[1] == min(n for p, n in rows if p == key[0]):
+            out.append(f"page {key[0]}:")
+        words = " ".join(rows[key])
+        if words or key not in whole:
+            out.append(f"{key[1]:>{width}}  {words or '[no text recorded for this line]'}")
+        for section in whole.get(key, []):
+            out.append(f"{_span_label(section)}: this file records no positions for its printed "
+                       "lines, so the whole section follows")
+            out.append(section.text)
+    missing = [n for n in range(start, end + 1) if n < low or n > high]
+    if missing:
+        gaps = [n for n in missing if n < low], [n for n in missing if n > high]
+        for gap in gaps:
+            if gap:
+                what = f"lines {gap[0]}-{gap[-1]} are" if len(gap) > 1 else f"line {gap[0]} is"
+                out.append(f"({what} not in {document.id}, which has {has})")
     return "\n".join(out)

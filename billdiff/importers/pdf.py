@@ -19,8 +19,15 @@ from typing import Literal
 
 from billdiff.errors import BilldiffError
 from billdiff.importers.ma_bill import looks_like_ma_bill, parse_ma_bill
-from billdiff.importers.plain import MAX_INPUT_BYTES, check_file_size, check_size, parse_plain
-from billdiff.model import Document
+from billdiff.importers.plain import (
+    MAX_INPUT_BYTES,
+    check_file_size,
+    check_size,
+    file_provenance,
+    import_status,
+    parse_plain,
+)
+from billdiff.model import Completeness, Document, TextStatus
 
 #: Largest PDF file accepted, in bytes.
 MAX_PDF_BYTES = 100_000_000
@@ -118,25 +125,35 @@ def _pypdf(path: Path) -> str:
 
 
 def import_pdf(path: Path, doc_id: str, *, extractor: Extractor = "auto",
-               source_url: str | None = None, retrieved: str | None = None) -> Document:
+               source_url: str | None = None, retrieved: str | None = None,
+               official: bool = True, completeness: Completeness | str = Completeness.COMPLETE,
+               status: TextStatus | str | None = None) -> Document:
     """Import a PDF: extract its text, then parse it as an MA bill or as plain text.
 
     The checksum is of the PDF's bytes.  *source_url* is needed for non-MA PDFs (and for MA
-    bills whose cover page does not name the bill).
+    bills whose cover page does not name the bill).  *official*, *completeness* and *status*
+    are as for :func:`~billdiff.importers.ma_bill.import_ma_bill`: the provenance names the
+    local file (and the extractor), and is official only with *official*.
     """
     path = Path(path)
+    value = import_status(status, official)
     data = _check_pdf(path)
     checksum = "sha256:" + hashlib.sha256(data).hexdigest()
     text = extract_text(path, extractor=extractor)
     tool = "pdftotext" if extractor == "pdftotext" or (
         extractor == "auto" and shutil.which("pdftotext")) else "pypdf"
-    description = f"PDF file {path.name}, text extracted with {tool}"
+    detail = f"text extracted with {tool}"
+    description = f"PDF file {path.name}, {detail}"
     if looks_like_ma_bill(text):
-        return parse_ma_bill(text, doc_id, source_url=source_url, checksum=checksum,
-                             source_description=f"Massachusetts bill {description}",
-                             retrieved=retrieved)
-    return parse_plain(text, doc_id, source_url=source_url, checksum=checksum,
-                       source_description=description, retrieved=retrieved)
+        document = parse_ma_bill(text, doc_id, source_url=source_url, checksum=checksum,
+                                 source_description=f"Massachusetts bill {description}",
+                                 retrieved=retrieved, status=value, official=official)
+    else:
+        document = parse_plain(text, doc_id, source_url=source_url, checksum=checksum,
+                               source_description=description, retrieved=retrieved,
+                               status=value, official=official)
+    return file_provenance(document, path.name, official=official, completeness=completeness,
+                           retrieved=retrieved, detail=detail)
 
 
 def detect_format(path: Path) -> str:

@@ -257,6 +257,8 @@ class Paragraph:
 
     text: str
     lines: list[Line] = field(default_factory=list)
+    #: where each of *lines* begins in *text* (character offsets; the first 0)
+    starts: list[int] = field(default_factory=list)
 
 
 def join_paragraphs(lines: list[Line], *, width: int | None = None, items: bool = False
@@ -276,13 +278,15 @@ def join_paragraphs(lines: list[Line], *, width: int | None = None, items: bool 
     for line in lines:
         current = paragraphs[-1] if paragraphs else None
         if current is None or line.blank_before or unwrapped:
-            paragraphs.append(Paragraph(line.text, [line]))
+            paragraphs.append(Paragraph(line.text, [line], [0]))
             continue
         if _breaks_between(current.lines[-1], line, width, items):
-            paragraphs.append(Paragraph(line.text, [line]))
+            paragraphs.append(Paragraph(line.text, [line], [0]))
             continue
         current.text = _join(current.text, line.text, vocab)
         current.lines.append(line)
+        # the line's words always end the joined text (after one space, or none at a hyphen)
+        current.starts.append(len(current.text) - len(line.text))
     return paragraphs
 
 
@@ -431,6 +435,42 @@ def span_of(lines: list[Line]) -> LineSpan | None:
     return LineSpan(start=first.number, end=max(same_page, default=first.number), page=first.page)
 
 
+def piece_span(paragraph: Paragraph, begin: int, end: int) -> LineSpan | None:
+    """The printed lines of ``paragraph.text[begin:end]``, with where each begins in that piece.
+
+    Offsets are recorded when every printed line of the piece is numbered and the numbers run
+    on (one missing number is tolerated: its line gets an empty slice).  Otherwise (unnumbered
+    lines in between, numbering restarting on a new page) the span is that of :func:`span_of`,
+    without offsets.
+    """
+    lines, starts = paragraph.lines, paragraph.starts
+    if len(starts) != len(lines):
+        return span_of(lines)
+    covered: list[tuple[Line, int]] = []
+    for i, line in enumerate(lines):
+        line_end = starts[i + 1] if i + 1 < len(lines) else len(paragraph.text)
+        if starts[i] < end and line_end > begin:
+            covered.append((line, max(starts[i], begin) - begin))
+    if not covered:
+        return None
+    numbers = [line.number for line, _ in covered]
+    if any(n is None for n in numbers):
+        return span_of([line for line, _ in covered])
+    offsets: list[int] = [covered[0][1]]
+    previous = covered[0][0].number
+    assert previous is not None
+    for line, offset in covered[1:]:
+        assert line.number is not None
+        step = line.number - previous
+        if step not in (1, 2):
+            return span_of([line for line, _ in covered])
+        offsets.extend([offset] * step)  # a missing number's line is empty
+        previous = line.number
+    first = covered[0][0]
+    assert first.number is not None
+    return LineSpan(start=first.number, end=previous, page=first.page, offsets=tuple(offsets))
+
+
 def slug(text: str, limit: int = 60) -> str:
     """Lower case, every run of non-alphanumerics one hyphen: ``Biometric surveillance``."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
@@ -479,17 +519,21 @@ class TreeBuilder:
     def add(self, paragraph: Paragraph) -> None:
         """Place one paragraph (possibly several nodes when it opens with several labels)."""
         text = paragraph.text
-        span = span_of(paragraph.lines)
-        label_span = LineSpan(start=span.start, end=span.start, page=span.page) if span else None
+        base = 0  # where *text* begins in the paragraph
+
+        def span(piece: str) -> LineSpan | None:
+            return piece_span(paragraph, base, base + len(piece))
+
         section = _PLAIN_SECTION.match(text)
         if section:
             rest = text[section.end():].lstrip(" ")
             split = bool(rest) and _ENUM.match(rest) is not None
             own = text[: section.end()] if split else text
             label = section.group(1) or section.group(2)
-            self._add_section(text, label, own, label_span if split else span)
+            self._add_section(text, label, own, span(own))
             if not split:
                 return
+            base += len(text) - len(rest)
             text = rest
         while True:
             enum = _ENUM.match(text)
@@ -497,17 +541,18 @@ class TreeBuilder:
                 break
             rest = text[enum.end():].lstrip(" ")
             chained = bool(rest) and _ENUM.match(rest) is not None
-            if not self._add_enum(enum.group(1), text[: enum.end()] if chained else text,
-                                  label_span if chained else span):
+            piece = text[: enum.end()] if chained else text
+            if not self._add_enum(enum.group(1), piece, span(piece)):
                 break  # not an enumerator we can read: keep the rest as a paragraph
             if not chained:
                 return
+            base += len(text) - len(rest)
             text = rest
         definition = _DEFINITION.match(text)
         if definition and definition.group(1).strip():
-            self._add_definition(definition.group(1).strip(), text, span)
+            self._add_definition(definition.group(1).strip(), text, span(text))
             return
-        self._add_paragraph(text, span)
+        self._add_paragraph(text, span(text))
 
     def _add_section(self, text: str, label: str, own: str, span: LineSpan | None) -> None:
         is_bill = self.bill_mode and text.startswith("SECTION")
@@ -660,13 +705,16 @@ def parse_plain(
     status: TextStatus = TextStatus.OFFICIAL,
     retrieved: str | None = None,
     notes: Iterable[str] = (),
+    official: bool | None = None,
+    summary: str | None = None,
 ) -> Document:
     """Parse plain enumerated text into a :class:`Document` (kind ``statute`` by default).
 
     Lines starting ``Section N.``, ``SECTION N.``, ``Sec. N.`` or ``§ N`` become top-level
     sections (``sec_N``); ``(a)``/``(1)``/``(i)``/``(A)`` nest under them; other paragraphs are
     kept as ``p_N`` sections.  *source_url* is required: every document names where its text came
-    from.  Raises :class:`BilldiffError` for anything it cannot turn into a valid document.
+    from.  The source is *official* (default: when *status* is ``official``).  Raises
+    :class:`BilldiffError` for anything it cannot turn into a valid document.
     """
     where = doc_id if isinstance(doc_id, str) else "input"
     check_doc_id(doc_id)
@@ -692,8 +740,10 @@ def parse_plain(
         "jurisdiction": clip(jurisdiction),
         "number": clip(number or doc_id),
         "title": clip(title or number or doc_id),
-        "provenance": provenance(source_url, source_description, checksum or text_checksum(text),
-                                 retrieved, official=status is TextStatus.OFFICIAL),
+        "provenance": provenance(
+            source_url, source_description, checksum or text_checksum(text), retrieved,
+            official=status is TextStatus.OFFICIAL if official is None else official,
+            summary=summary),
         "notes": tuple(notes),
         "sections": head + builder.sections(status),
     }
@@ -702,7 +752,7 @@ def parse_plain(
 
 def provenance(url: str, description: str, checksum: str, retrieved: str | None, *,
                official: bool, summary: str | None = None,
-               extra: Iterable[SourceRef] = ()) -> Provenance:
+               extra: Iterable[SourceRef] = (), notes: Iterable[str] = ()) -> Provenance:
     """Provenance of an imported text: complete, from *url*, with checksum and date."""
     try:
         source = SourceRef(url=url, description=clip(description or "imported text"),
@@ -716,14 +766,93 @@ def provenance(url: str, description: str, checksum: str, retrieved: str | None,
         sources=(source, *extra),
         retrieved=retrieved or today(),
         checksum=checksum,
+        notes=" ".join(notes) or None,
     )
 
 
+# --------------------------------------------------------------------------- local files
+
+
+def import_status(status: TextStatus | str | None, official: bool) -> TextStatus:
+    """The section status of an import: *status* if given, else ``official`` for an official
+    text and ``single-source`` for one the user says is not official.
+
+    ``missing`` (an import has text) and ``official`` for an unofficial file are refused.
+    """
+    if status is None:
+        return TextStatus.OFFICIAL if official else TextStatus.SINGLE_SOURCE
+    try:
+        value = TextStatus(status)
+    except ValueError:
+        value = TextStatus.MISSING  # refused just below
+    if value is TextStatus.MISSING:
+        raise BilldiffError(f"invalid section status {status!r} for an import",
+                            fix="use official, excerpt or single-source")
+    if value is TextStatus.OFFICIAL and not official:
+        raise BilldiffError(
+            "section status 'official' needs the official text, but the file is marked unofficial",
+            fix="choose status excerpt or single-source, or drop --unofficial")
+    return value
+
+
+def import_completeness(completeness: Completeness | str) -> Completeness:
+    """``complete`` or ``partial`` (an imported file has text, so never ``none``)."""
+    try:
+        value = Completeness(completeness)
+    except ValueError:
+        value = Completeness.NONE
+    if value is Completeness.NONE:
+        raise BilldiffError(f"invalid completeness {completeness!r} for an import",
+                            fix="use complete or partial")
+    return value
+
+
+def file_provenance(document: Document, name: str, *, official: bool,
+                    completeness: Completeness | str = Completeness.COMPLETE,
+                    retrieved: str | None = None, detail: str = "",
+                    imported: str | None = None) -> Document:
+    """*document* with a provenance that claims no more than billdiff knows of a local file.
+
+    The one source is the file: ``local file NAME, imported by billdiff on DATE``, its URL the
+    one the parser settled on (the address given by the user, else the bill's official page),
+    ``official`` only when the user says the file is the official text.  ``retrieved`` is left
+    out unless given (billdiff cannot know when the file was downloaded); the checksum (of the
+    file's bytes) and the parser's notes are kept.
+    """
+    old = document.provenance
+    on = imported or today()
+    description = f"local file {name}, imported by billdiff on {on}"
+    if detail:
+        description += f" ({detail})"
+    value = import_completeness(completeness)
+    said = ("stated by the importer to be the official text" if official
+            else "marked by the importer as not the official text")
+    summary = f"Imported by billdiff on {on} from the local file {name}, {said}"
+    if value is Completeness.PARTIAL:
+        summary += "; the file holds only part of the document"
+    source = SourceRef(url=old.sources[0].url, description=clip(description), official=official,
+                       used_for="text")
+    new = Provenance(completeness=value, summary=clip(summary), sources=(source,),
+                     retrieved=retrieved, checksum=old.checksum, notes=old.notes)
+    return document.model_copy(update={"provenance": new})
+
+
 def import_plain(path: Path, doc_id: str, *, source_url: str | None = None,
+                 official: bool = True, completeness: Completeness | str = Completeness.COMPLETE,
+                 status: TextStatus | str | None = None, retrieved: str | None = None,
                  **options: object) -> Document:
-    """Import a plain-text file (see :func:`parse_plain`); the checksum is of the file's bytes."""
+    """Import a plain-text file (see :func:`parse_plain`); the checksum is of the file's bytes.
+
+    *official*: the user says the file is the official text (``--unofficial`` passes False);
+    *completeness*: ``complete`` or ``partial``; *status*: every section's status (default
+    ``official``, or ``single-source`` when not *official*).  See :func:`file_provenance`.
+    """
     path = Path(path)
+    value = import_status(status, official)
     text, checksum, notes = read_text_file(path)
-    return parse_plain(text, doc_id, source_url=source_url,
-                       source_description=f"plain text file {path.name}", checksum=checksum,
-                       notes=notes, **options)  # type: ignore[arg-type]
+    document = parse_plain(text, doc_id, source_url=source_url,
+                           source_description=f"plain text file {path.name}", checksum=checksum,
+                           notes=notes, status=value, official=official,
+                           **options)  # type: ignore[arg-type]
+    return file_provenance(document, path.name, official=official, completeness=completeness,
+                           retrieved=retrieved)
