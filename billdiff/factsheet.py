@@ -516,7 +516,7 @@ def _side(doc: Document, analysis: Analysis | None, label: str, notes: _Notes,
                     "on this point yet; see the official text.")
     sentences = []
     for statement in analysis.summary[:max_statements]:
-        numbers = tuple(dict.fromkeys(notes.cite(doc.id, c) for c in statement.cites))
+        numbers = tuple(sorted({notes.cite(doc.id, c) for c in statement.cites}))
         sentences.append(Sentence(statement.text, numbers))
     return Side(label, tuple(sentences), footing=analysis.footing)
 
@@ -663,7 +663,7 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
 
     facts = []
     for fact in _choose_facts(corpus, chosen, max_facts):
-        numbers = tuple(dict.fromkeys(notes.source(s) for s in fact.sources))
+        numbers = tuple(sorted({notes.source(s) for s in fact.sources}))
         facts.append(FactItem(fact.id, fact.text, numbers))
 
     bills = [doc_b] if _is_bill(doc_b) else []
