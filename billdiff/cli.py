@@ -153,9 +153,13 @@ def list_cmd(ctx: click.Context) -> None:
 @click.argument("doc")
 @click.option("--section", "section_id", metavar="ID", help="Show only this section (by id).")
 @click.option("--lines", "lines", metavar="A-B",
-              help="Show the sections that span these printed lines (Massachusetts bills).")
+              help="Show exactly these printed lines (imported Massachusetts bills).")
+@click.option("--page", type=click.IntRange(1), metavar="N",
+              help="With --lines: the printed page, for bills whose line numbers restart "
+                   "on each page.")
 @click.pass_context
-def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | None) -> None:
+def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | None,
+             page: int | None) -> None:
     """Show a document's text, section by section, with its provenance."""
     from billdiff.textout import format_document
 
@@ -165,7 +169,7 @@ def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | 
         from billdiff.importers.ma_bill import format_lines, parse_line_range
 
         start, end = parse_line_range(lines)
-        click.echo(format_lines(document, start, end))
+        click.echo(format_lines(document, start, end, page=page))
         return
     click.echo(format_document(document, corpus, section_id))
 
@@ -263,6 +267,15 @@ def validate_cmd(ctx: click.Context) -> None:
 @click.option("--id", "doc_id", required=True, help="Id of the new document (its file name).")
 @click.option("--source-url", metavar="URL",
               help="Where the text was published (required for plain text).")
+@click.option("--unofficial", is_flag=True,
+              help="The file is not the official text (a third-party copy): its sections are "
+                   "marked single-source unless --status says otherwise.")
+@click.option("--completeness", type=click.Choice(["complete", "partial"]), default="complete",
+              show_default=True, help="Whether the file holds the whole document.")
+@click.option("--status", "text_status",
+              type=click.Choice(["official", "excerpt", "single-source"]),
+              help="Text status of every imported section (default: official, or "
+                   "single-source with --unofficial).")
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the document YAML here (default: standard output).")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
@@ -270,6 +283,7 @@ def validate_cmd(ctx: click.Context) -> None:
               help="Suggest topics for the new sections from this tagged document.")
 @click.pass_context
 def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url: str | None,
+               unofficial: bool, completeness: str, text_status: str | None,
                out: Path | None, force: bool, related: str | None) -> None:
     """Turn an official text (DC Code XML, MA bill text or PDF, plain text) into a document.
 
@@ -281,7 +295,8 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
 
     if out is not None and out.exists() and not force:
         _fail(f"{out}: already exists (pass --force to replace it)")
-    document = run_import(path, fmt, doc_id, source_url=source_url)
+    document = run_import(path, fmt, doc_id, source_url=source_url, official=not unofficial,
+                          completeness=completeness, status=text_status)
     if related:
         from billdiff.importers import apply_topic_suggestions
 

@@ -17,10 +17,12 @@ import yaml
 
 from billdiff.errors import BilldiffError, NotFound
 from billdiff.fetch import (
+    check_api_base,
     default_api_base,
     document_yaml,
     fetch_ma_bill,
     fetch_mgl,
+    is_legislature,
     normalize_bill_number,
     site_base,
     write_document_atomically,
@@ -122,7 +124,12 @@ def test_fetch_bill_with_document_text(server: str) -> None:
     assert texts["sec_220__subsec_a__def_facial-recognition"] == clean[-1]
     source = doc.provenance.sources[0]
     assert source.url == f"{server}/api/GeneralCourts/193/Documents/H4359"
-    assert source.official
+    # the test server is not the Legislature: a mirror's copy is never recorded as official
+    host = server.removeprefix("http://")
+    assert not source.official
+    assert f"fetched from mirror {host}" in source.description
+    assert doc.provenance.summary.startswith(f"Fetched by billdiff from mirror {host}")
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"single-source"}
     assert doc.provenance.retrieved == "2025-05-01"
     assert doc.provenance.checksum
     assert doc.provenance.checksum.startswith("sha256:")
@@ -141,7 +148,76 @@ def test_null_document_text_falls_back_to_the_pdf(server: str, extractor: str) -
     urls = [s.url for s in doc.provenance.sources]
     assert urls == [f"{server}/api/GeneralCourts/194/Documents/S1053",
                     f"{server}/Bills/194/S1053.pdf"]
-    assert any("official PDF" in note for note in doc.notes)
+    assert not any(s.official for s in doc.provenance.sources)
+    assert any("the PDF copy on mirror" in note for note in doc.notes)
+    assert doc.provenance.retrieved  # the day of the fetch
+    assert "fetched from mirror" in doc.provenance.sources[1].description
+    assert (doc.provenance.notes or "").startswith("Repeated page headers were removed")
+
+
+class RecordedOpener:
+    """Answers requests for https://malegislature.gov from ROUTES (no network)."""
+
+    def open(self, request: Any, data: Any = None, timeout: float = 0) -> Any:
+        import io
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(request.full_url)
+        assert parts.netloc == "malegislature.gov"
+        status, _kind, body = ROUTES[parts.path]
+        assert status == 200
+        return io.BytesIO(body)
+
+
+def test_fetch_from_the_legislature_itself_is_official() -> None:
+    doc = fetch_ma_bill(193, "H4359", api_base="https://malegislature.gov/api",
+                        opener=RecordedOpener(), retrieved="2025-05-01")
+    assert [s.official for s in doc.provenance.sources] == [True]
+    assert doc.provenance.sources[0].description == "Massachusetts Legislature API"
+    assert doc.provenance.summary == ("Fetched by billdiff from the Massachusetts Legislature "
+                                      "(https://malegislature.gov/Bills/193/H4359)")
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"official"}
+    pdf = fetch_ma_bill(194, "S1053", api_base="https://malegislature.gov/api/",
+                        opener=RecordedOpener(), extractor="pypdf")
+    assert [s.official for s in pdf.provenance.sources] == [True, True]
+    assert any("official PDF" in note for note in pdf.notes)
+    mgl = fetch_mgl("90", "17", api_base="https://malegislature.gov/api",
+                    opener=RecordedOpener())
+    assert mgl.provenance.sources[0].official
+    assert {s.status.value for s, _ in iter_sections(mgl.sections)} == {"official"}
+
+
+def test_api_base_is_checked_before_any_request(monkeypatch: pytest.MonkeyPatch) -> None:
+    opener = FailingOpener(AssertionError("no request may be made"))
+    for bad in ("ftp://x", "ftp://mirror.example/api", "malegislature.gov/api", "https://",
+                "http:///api", "https://host/api?x=1", "https://ho st/api", "file:///etc",
+                "https://host:99999/api"):
+        with pytest.raises(BilldiffError, match="invalid API base URL") as info:
+            fetch_ma_bill(193, "H4359", api_base=bad, opener=opener)
+        assert repr(bad) in str(info.value)
+        with pytest.raises(BilldiffError, match="invalid API base URL"):
+            fetch_mgl("90", "17", api_base=bad, opener=opener)
+    monkeypatch.setenv("BILLDIFF_API_BASE", "gopher://old.example/api")
+    with pytest.raises(BilldiffError, match="gopher://old.example/api"):
+        fetch_ma_bill(193, "H4359", opener=opener)
+    assert check_api_base("https://mirror.example/api/") == "https://mirror.example/api"
+    assert is_legislature("https://malegislature.gov/api")
+    assert is_legislature("https://www.malegislature.gov/api")
+    for other in ("http://malegislature.gov/api", "https://malegislature.gov.evil.example/api",
+                  "https://malegislature.gov:8443/api", "https://mirror.example/api"):
+        assert not is_legislature(other), other
+
+
+def test_cli_fetch_rejects_a_bad_api_base() -> None:
+    from click.testing import CliRunner
+
+    from billdiff.cli import cli
+
+    result = CliRunner().invoke(cli, ["fetch", "ma-bill", "193", "H4359", "--api-base",
+                                      "ftp://x"])
+    assert result.exit_code == 2
+    assert "ftp://x" in result.output
+    assert "resolve" not in result.output
 
 
 def test_image_only_or_missing_pdf(server: str) -> None:

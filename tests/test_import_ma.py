@@ -8,9 +8,11 @@ import re
 import shutil
 import sys
 import time
+from datetime import date
 from pathlib import Path
 
 import pytest
+import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -118,16 +120,163 @@ def test_s1053_printed_lines() -> None:
     }
     assert [s.id for s, _ in sections_in_lines(doc, 3, 4)] == [
         "sec_1", "sec_220", "sec_220__subsec_a"]
-    shown = format_lines(doc, 5, 6)
-    assert shown.splitlines()[0].strip() == "[lines 4-5, page 1] 220(a)"
-    assert "“Biometric surveillance" in shown
-    with pytest.raises(BilldiffError, match="no section"):
+    with pytest.raises(BilldiffError, match=r"lines 500-600 are outside ma-194-s1053, which has "
+                                            r"printed lines 1-6"):
         format_lines(doc, 500, 600)
     assert parse_line_range("209-240") == (209, 240)
     assert parse_line_range("7") == (7, 7)
     for bad in ("240-209", "a-b", "0-3", ""):
         with pytest.raises(BilldiffError):
             parse_line_range(bad)
+
+
+def _printed(name: str) -> dict[int, str]:
+    """Printed line number -> the line's words, read straight from a laid-out fixture."""
+    out = {}
+    for raw in read(f"{name}.txt").splitlines():
+        match = re.fullmatch(r"([0-9]+) ?(.*)", raw.strip())
+        if match and not re.fullmatch(r"[0-9]+ of [0-9]+", raw.strip()):
+            out[int(match.group(1))] = " ".join(match.group(2).split())
+    return out
+
+
+def test_show_lines_prints_exactly_the_requested_printed_lines() -> None:
+    doc = parse_ma_bill(read("ma-194-s1053.txt"), "ma-194-s1053")
+    printed = _printed("ma-194-s1053")
+    assert format_lines(doc, 2, 4).splitlines() == [
+        "2  Edition, is hereby amended by striking section 220 and inserting in place",
+        "3  thereof the following section:-",
+        "4  Section 220. (a) As used in this section, the following words shall, unless the",
+    ]
+    assert format_lines(doc, 2, 4).splitlines() == [f"{n}  {printed[n]}" for n in (2, 3, 4)]
+    assert format_lines(doc, 6, 6) == "6  “Biometric surveillance"
+    assert format_lines(doc, 1, 6).splitlines() == [f"{n}  {printed[n]}" for n in range(1, 7)]
+    offsets = {s.id: s.lines.offsets for s, _ in iter_sections(doc.sections) if s.lines}
+    assert offsets == {"sec_1": (0, 76, 150), "sec_220": (0,), "sec_220__subsec_a": (0, 67),
+                       "sec_220__subsec_a__p_1": (0,)}
+    sec_1 = doc.sections[6]
+    assert sec_1.text[76:].startswith("Edition, is hereby")
+    assert sec_1.text[150:] == "thereof the following section:-"
+
+
+def test_show_lines_range_partly_outside_the_document() -> None:
+    doc = parse_ma_bill(read("ma-194-s1053.txt"), "ma-194-s1053")
+    assert format_lines(doc, 5, 9).splitlines() == [
+        "5  context clearly requires otherwise, have the following meanings:",
+        "6  “Biometric surveillance",
+        "(lines 7-9 are not in ma-194-s1053, which has printed lines 1-6)",
+    ]
+    with pytest.raises(BilldiffError, match="line 7 is outside ma-194-s1053"):
+        format_lines(doc, 7, 7)
+    with pytest.raises(BilldiffError, match="no printed line numbers"):
+        format_lines(parse_ma_bill(read("ma-193-s927.txt"), "x"), 1, 3)
+
+
+def test_show_lines_across_a_page_break_and_every_line_of_every_fixture() -> None:
+    doc = parse_ma_bill(read("synthetic-bill.txt"), "synthetic-bill")
+    # (c) runs from line 35 on page 1 to line 37 on page 2 (the numbering runs on)
+    assert format_lines(doc, 35, 37).splitlines() == [
+        "35  (c) meadow may kettle or orchard the granary lantern any and any lantern a semi-",
+        "36  automated parcel parcel quarry registry beacon such beacon the hamlet beacon to",
+        "37  to.",
+    ]
+    for name in ("ma-194-s1053", "ma-193-h4359", "ma-192-s3084", "synthetic-bill"):
+        printed = _printed(name)
+        doc = parse_ma_bill(read(f"{name}.txt"), name)
+        shown = format_lines(doc, min(printed), max(printed)).splitlines()
+        assert len(shown) == len(printed)
+        for line, (number, words) in zip(shown, sorted(printed.items()), strict=True):
+            got = line.split("  ", 1)[1]
+            # the text keeps no record of two labels printed without a space ("(b)(1)") or of
+            # a hyphen removed when a word broken at a line end is rejoined ("infor-mation")
+            assert got in (words, words.replace(")(", ") (", 1), words.rstrip("-")), (number, got)
+
+
+def test_show_lines_restarting_numbers_and_sections_without_offsets() -> None:
+    text = ("1 SECTION 1. The first rule applies to every clerk of every court in the whole\n"
+            "2 Commonwealth of Massachusetts and to every clerk of every board of the said\n"
+            "3 Commonwealth.\n\f\n"
+            "1 SECTION 2. The second rule applies to every registrar of deeds in the said\n"
+            "2 Commonwealth.\n")
+    doc = parse_ma_bill(text, "x", source_url="https://example.org/x")
+    assert [(s.lines.start, s.lines.end, s.lines.page) for s in doc.sections if s.lines] == [
+        (1, 3, 1), (1, 2, 2)]
+    assert format_lines(doc, 2, 2).splitlines() == [
+        "page 1:", "2  Commonwealth of Massachusetts and to every clerk of every board of the said",
+        "page 2:", "2  Commonwealth."]
+    assert format_lines(doc, 1, 2, page=2).splitlines() == [
+        "1  SECTION 2. The second rule applies to every registrar of deeds in the said",
+        "2  Commonwealth."]
+    # an older file: spans without offsets print the whole section, with a note
+    old = parse_ma_bill(read("ma-194-s1053.txt"), "x")
+    data = old.model_dump(mode="json", exclude_defaults=True)
+
+    def strip(sections: list[dict[str, object]]) -> None:
+        for section in sections:
+            if isinstance(section.get("lines"), dict):
+                section["lines"].pop("offsets", None)  # type: ignore[union-attr]
+            strip(section.get("children", []))  # type: ignore[arg-type]
+
+    strip(data["sections"])
+    old = Document.model_validate(data)
+    assert format_lines(old, 5, 5).splitlines() == [
+        "[lines 4-5, page 1] 220(a): this file records no positions for its printed lines, "
+        "so the whole section follows",
+        texts(old)["sec_220__subsec_a"],
+    ]
+
+
+def test_repeated_page_headers_are_left_out_and_noted() -> None:
+    for name in ALL:
+        for suffix in ("", ".clean"):
+            doc = parse_ma_bill(read(f"{name}{suffix}.txt"), "x")
+            cover = texts(doc)["cover"].split("\n")
+            headers = [line for line in cover if re.match(r"(SENATE|HOUSE)\b", line)]
+            assert len(headers) == len(set(headers)) == len(
+                {" ".join(re.sub(r"[ .]+", " ", h).split()) for h in headers}), (name, cover)
+            assert doc.provenance.notes is not None
+            assert doc.provenance.notes.startswith("Repeated page headers were removed")
+    doc = parse_ma_bill(read("ma-194-s1053.txt"), "ma-194-s1053")
+    assert texts(doc)["cover"].split("\n")[-2:] == [
+        "An Act to implement the recommendations of the special commission on facial "
+        "recognition technology.", "_______________"]
+    assert texts(doc)["cover"].startswith("SENATE DOCKET, NO. 503 FILED ON: 1/13/2025\n"
+                                          "SENATE . . . . . . . . . . . . . . No. 1053\n")
+    assert "SENATE DOCKET, NO. 503 FILED ON: 1/13/2025" in (doc.provenance.notes or "")
+    # a generic header (not a docket line) repeated at the top of a later page
+    text = ("Town of Example\nDraft bylaw\nSECTION 1. Dogs shall be leashed in every park of "
+            "the town at all times.\n\fTown of Example\nDraft bylaw\nSECTION 2. Cats may roam.\n")
+    doc = parse_ma_bill(text, "x", source_url="https://example.org/x")
+    assert "Town of Example" not in texts(doc)["sec_2"]
+    assert sum(t.count("Town of Example") for t in texts(doc).values()) == 1
+    plain = parse_ma_bill("SECTION 1. No header here.\n", "x", source_url="https://example.org/")
+    assert plain.provenance.notes is None
+
+
+def test_presenter_role_is_the_default_and_round_trips() -> None:
+    from billdiff.importers import dump_document
+
+    doc = parse_ma_bill(read("ma-194-s1053.txt"), "ma-194-s1053")
+    assert doc.sponsors[0].role == "sponsor"
+    data = yaml.safe_load(dump_document(doc))
+    assert "role" not in data["sponsors"][0]  # left out only because "sponsor" is the default
+    assert data["sponsors"][1]["role"] == "petitioner"
+    assert Document.model_validate(data).sponsors == doc.sponsors
+
+
+def test_imports_never_guess_truncation_and_the_field_round_trips() -> None:
+    from billdiff.importers import dump_document
+
+    doc = parse_ma_bill(read("ma-194-s1053.txt"), "ma-194-s1053")
+    last = texts(doc)["sec_220__subsec_a__p_1"]
+    assert last == "“Biometric surveillance"  # stops mid-sentence, yet not marked truncated
+    assert not any(s.truncated for s, _ in iter_sections(doc.sections))
+    assert "truncated" not in dump_document(doc)
+    cut = doc.sections[-1].model_copy(update={"truncated": True})
+    marked = doc.model_copy(update={"sections": (*doc.sections[:-1], cut)})
+    loaded = Document.model_validate(yaml.safe_load(dump_document(marked)))
+    assert loaded == marked
+    assert loaded.sections[-1].truncated
 
 
 def test_h4359_definitions_are_children_of_subsection_a() -> None:
@@ -286,11 +435,49 @@ def test_import_ma_bill_from_file(tmp_path: Path) -> None:
     data = (FIXTURES / "ma-194-s1053.txt").read_bytes()
     assert doc.provenance.checksum == "sha256:" + hashlib.sha256(data).hexdigest()
     assert "ma-194-s1053.txt" in doc.provenance.sources[0].description
+    assert len(doc.provenance.sources) == 1
     cp1252 = tmp_path / "bill.txt"
     cp1252.write_bytes(read("ma-194-s1053.txt").encode("cp1252", "replace"))
     doc = import_ma_bill(cp1252, "x")
     assert any("Windows-1252" in note for note in doc.notes)
     assert texts(doc)["sec_220__subsec_a__p_1"] == "“Biometric surveillance"
+
+
+def test_local_file_provenance_claims_only_what_billdiff_knows(tmp_path: Path) -> None:
+    today = date.today().isoformat()
+    path = FIXTURES / "ma-194-s1053.txt"
+    doc = import_ma_bill(path, "ma-194-s1053")
+    prov = doc.provenance
+    (source,) = prov.sources
+    assert source.description == f"local file ma-194-s1053.txt, imported by billdiff on {today}"
+    assert source.url == "https://malegislature.gov/Bills/194/S1053"  # the official page
+    assert source.official is True  # the user's word (the default: no --unofficial)
+    assert str(FIXTURES) not in yaml.safe_dump(prov.model_dump(mode="json"))  # no folder
+    assert prov.completeness.value == "complete"
+    assert prov.retrieved is None  # billdiff cannot know when the file was downloaded
+    assert (prov.notes or "").startswith("Repeated page headers were removed")
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"official"}
+
+    given = import_ma_bill(path, "x", source_url="https://example.org/s1053.txt",
+                           retrieved="2025-02-01")
+    assert given.provenance.sources[0].url == "https://example.org/s1053.txt"
+    assert given.provenance.retrieved == "2025-02-01"
+
+    unofficial = import_ma_bill(path, "x", official=False)
+    assert unofficial.provenance.sources[0].official is False
+    assert "not the official text" in unofficial.provenance.summary
+    assert {s.status.value for s, _ in iter_sections(unofficial.sections)} == {"single-source"}
+
+    partial = import_ma_bill(path, "x", official=False, completeness="partial", status="excerpt")
+    assert partial.provenance.completeness.value == "partial"
+    assert {s.status.value for s, _ in iter_sections(partial.sections)} == {"excerpt"}
+
+    with pytest.raises(BilldiffError, match="needs the official text"):
+        import_ma_bill(path, "x", official=False, status="official")
+    with pytest.raises(BilldiffError, match="invalid section status 'missing'"):
+        import_ma_bill(path, "x", status="missing")
+    with pytest.raises(BilldiffError, match="invalid completeness 'none'"):
+        import_ma_bill(path, "x", completeness="none")
 
 
 EXTRACTORS = ["pypdf", pytest.param("pdftotext", marks=pytest.mark.skipif(
@@ -305,6 +492,7 @@ def test_pdf_import_matches_text_import(name: str, extractor: str) -> None:
     assert flat(doc, with_lines=True) == flat(from_text, with_lines=True)
     assert doc.sponsors == from_text.sponsors
     assert extractor in doc.provenance.sources[0].description
+    assert doc.provenance.sources[0].description.startswith(f"local file {name}.pdf, imported")
     pdf = (FIXTURES / f"{name}.pdf").read_bytes()
     assert doc.provenance.checksum == "sha256:" + hashlib.sha256(pdf).hexdigest()
 
@@ -318,6 +506,15 @@ def _blank_pdf(path: Path, *, password: str | None = None) -> None:
         writer.encrypt(password)
     with path.open("wb") as handle:
         writer.write(handle)
+
+
+def test_pdf_import_options() -> None:
+    doc = import_pdf(FIXTURES / "ma-194-s1053.pdf", "x", extractor="pypdf", official=False,
+                     completeness="partial")
+    assert doc.provenance.sources[0].official is False
+    assert doc.provenance.completeness.value == "partial"
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"single-source"}
+    assert (doc.provenance.notes or "").startswith("Repeated page headers were removed")
 
 
 @pytest.mark.parametrize("extractor", EXTRACTORS)

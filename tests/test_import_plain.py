@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -109,6 +110,31 @@ def test_import_plain_file(tmp_path: Path) -> None:
     binary.write_bytes(b"\x81\x8d\x8f\x90\x9d")
     with pytest.raises(BilldiffError, match="not text"):
         import_plain(binary, "x", source_url=URL)
+
+
+def test_import_plain_provenance_options(tmp_path: Path) -> None:
+    path = tmp_path / "ordinance.txt"
+    path.write_text(ORDINANCE, encoding="utf-8")
+    today = date.today().isoformat()
+    doc = import_plain(path, "example-leash", source_url=URL)
+    (source,) = doc.provenance.sources
+    assert source.description == f"local file ordinance.txt, imported by billdiff on {today}"
+    assert source.url == URL
+    assert source.official is True
+    assert doc.provenance.retrieved is None
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"official"}
+    copy = import_plain(path, "example-leash", source_url=URL, official=False,
+                        completeness="partial", status="excerpt", retrieved="2025-01-02")
+    assert copy.provenance.sources[0].official is False
+    assert copy.provenance.completeness.value == "partial"
+    assert copy.provenance.retrieved == "2025-01-02"
+    assert {s.status.value for s, _ in iter_sections(copy.sections)} == {"excerpt"}
+    assert {s.status.value for s, _ in iter_sections(
+        import_plain(path, "x", source_url=URL, official=False).sections)} == {"single-source"}
+    with pytest.raises(BilldiffError, match="needs the official text"):
+        import_plain(path, "x", source_url=URL, official=False, status="official")
+    with pytest.raises(BilldiffError, match="invalid completeness"):
+        import_plain(path, "x", source_url=URL, completeness="most")
 
 
 def test_helpers() -> None:

@@ -37,16 +37,17 @@ def test_imported_documents_validate_and_compare(imported):
     assert "[-2022 -]{+2024 +}" in result.output
 
 
-def test_show_lines_prints_the_sections_on_those_printed_lines(imported):
+def test_show_lines_prints_exactly_those_printed_lines(imported):
     result = CliRunner().invoke(cli, ["show", "s1053-filed", "--lines", "1-2", "--bills",
                                       str(imported)])
     assert result.exit_code == 0, result.output
-    assert "SECTION 1. Chapter 6 of the General Laws" in result.output
-    assert "[lines 1-" in result.output
+    assert result.output == (
+        "1  SECTION 1. Chapter 6 of the General Laws, as appearing in the 2022 Official\n"
+        "2  Edition, is hereby amended by striking section 220 and inserting in place\n")
     bad = CliRunner().invoke(cli, ["show", "s1053-filed", "--lines", "9000-9001", "--bills",
                                    str(imported)])
     assert bad.exit_code == 2
-    assert "no section" in bad.output
+    assert "outside s1053-filed" in bad.output
 
 
 def test_pages_show_printed_lines(imported):
@@ -95,3 +96,17 @@ def test_import_refuses_a_document_over_the_corpus_file_limit(tmp_path, monkeypa
     assert result.exit_code == 2
     assert "over the 2,000-byte limit" in result.output
     assert not out.exists()
+
+
+def test_import_records_what_the_user_knows_about_the_file(tmp_path):
+    import yaml
+
+    out = tmp_path / "copy.yaml"
+    result = CliRunner().invoke(cli, ["import", str(MA / "ma-194-s1053.txt"), "--id", "copy",
+                                      "--unofficial", "--completeness", "partial",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    data = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert data["provenance"]["completeness"] == "partial"
+    assert all(not s.get("official") for s in data["provenance"]["sources"])
+    assert {s["status"] for s in data["sections"]} == {"single-source"}

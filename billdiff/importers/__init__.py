@@ -41,11 +41,15 @@ def detect(path: Path) -> str:
     return detect_format(Path(path))
 
 
-def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = None) -> Document:
+def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = None,
+               official: bool = True, completeness: str = "complete",
+               status: str | None = None) -> Document:
     """Import *path* with the importer registered as *fmt* (``auto`` detects it).
 
     *source_url* is where the text was published: required for plain text (the document's
-    provenance must name its source), optional for the other formats.
+    provenance must name its source), optional for the other formats.  *official*,
+    *completeness* and *status* record what the user knows about the file (DC Code XML is
+    always the official, complete code).
     """
     if fmt != "auto" and fmt not in IMPORTERS:
         raise BilldiffError(f"unknown import format {fmt!r}",
@@ -59,7 +63,11 @@ def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = No
     importer = IMPORTERS[fmt]
     if fmt == "dc-xml":
         return importer(path, doc_id)
-    return importer(path, doc_id, source_url=source_url)
+    from billdiff.model import TextStatus
+
+    return importer(path, doc_id, source_url=source_url, official=official,
+                    completeness=completeness,
+                    status=TextStatus(status) if status is not None else None)
 
 
 def dump_document(doc: Document) -> str:

@@ -726,8 +726,11 @@ def format_lines(document: Document, start: int, end: int, page: int | None = No
         verb = "is" if start == end else "are"
         raise BilldiffError(f"{asked} {verb} outside {document.id}, which has {has}",
                             where=document.id, fix=f"ask for lines within {low}-{high}")
-    # numbering restarts on each page when a span starts before the one before it
-    restarts = any(b.start < a.start for (_, a), (_, b) in zip(spans, spans[1:], strict=False))
+    # the numbering restarts on each page when a span starts before an earlier one ends
+    restarts, reached = False, 0
+    for _, span in spans:
+        restarts = restarts or span.start < reached
+        reached = max(reached, span.end)
     rows: dict[tuple[int, int], list[str]] = {}
     whole: dict[tuple[int, int], list[Section]] = {}
     for section, span in spans:
