@@ -336,7 +336,7 @@ def render_fitting(job: FitJob) -> tuple[bytes, int]:
     estimates = [_estimate(measured, job.kept[0], kept) for kept in job.kept]
     start = next((i for i, h in enumerate(estimates) if h <= job.page_height - 2),
                  len(job.candidates) - 1)
-    if start > 0 and estimates[start - 1] <= job.page_height + 48:
+    if start > 0 and estimates[start - 1] <= job.page_height + CLOSE_CALL_PX:
         start -= 1  # a close call: the estimate errs long, so try the fuller one first
     data, index = _first_fitting(job.candidates, job.generated, start, 1)
     with _FIT_LOCK:
@@ -345,6 +345,11 @@ def render_fitting(job: FitJob) -> tuple[bytes, int]:
         _FIT_MEMO[key] = index
     return data, index
 
+
+#: How far over the page an estimate may be and still get a real layout first (about one line
+#: of body text): estimates are within a line or two of the real height, and each extra layout
+#: costs about 0.15 s.
+CLOSE_CALL_PX = 18
 
 #: Which candidate fitted, by the fingerprint of the whole job (bounded; per process).
 _FIT_MEMO: dict[str, int] = {}
