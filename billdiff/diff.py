@@ -392,8 +392,21 @@ def _diff_paragraph_runs(a: str, b: str, out: _Builder) -> None:
             out.add_parts("delete", pa[i1:i2])
         elif tag == "insert":
             out.add_parts("insert", pb[j1:j2])
+        elif i2 - i1 == j2 - j1 > 1 and all(
+                _alike(x, y) for x, y in zip(pa[i1:i2], pb[j1:j2], strict=True)):
+            # n paragraphs edited in place: diff each with its counterpart, so each one's
+            # common ends are trimmed at character speed instead of tokenizing the whole run
+            for x, y in zip(pa[i1:i2], pb[j1:j2], strict=True):
+                _diff_run(x, y, out)
         else:
             _diff_run("".join(pa[i1:i2]), "".join(pb[j1:j2]), out)
+
+
+def _alike(x: str, y: str) -> bool:
+    """True when two paragraphs share most of their text at their two ends (an edit in place)."""
+    p = _common_prefix_len(x, y)
+    s = _common_suffix_len(x[p:], y[p:])
+    return 2 * (p + s) >= min(len(x), len(y))
 
 
 def _refine_chars(ops: list[Op]) -> list[Op]:
