@@ -10,15 +10,16 @@ from __future__ import annotations
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any, NoReturn
 
 import click
 
-from billdiff import settings
+from billdiff import files, settings
 from billdiff.errors import BilldiffError
 from billdiff.load import Corpus, load_corpus
+from billdiff.model import iter_sections
+from billdiff.wording import plural
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -57,10 +58,6 @@ def bills_option(func: Any) -> Any:
                         help="Corpus folder to use instead of the bundled dossier.")(func)
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
-
-
 def _fail(message: str) -> NoReturn:
     raise UserError(message)
 
@@ -72,44 +69,15 @@ def get_corpus(ctx: click.Context) -> Corpus:
         obj["corpus"] = load_corpus(obj.get("bills")).require_clean()
         warnings = obj["corpus"].warnings
         if warnings:
-            click.echo(f"billdiff: note: {_plural(len(warnings), 'stale reference')} in the "
+            click.echo(f"billdiff: note: {plural(len(warnings), 'stale reference')} in the "
                        "analyses (run `billdiff validate` to list them)", err=True)
     corpus: Corpus = obj["corpus"]
     return corpus
 
 
 def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
-    """Write *data* to *path* via a temporary file in the same folder; never half-written.
-
-    Refuses to replace an existing file unless *force*.
-    """
-    if path.exists() and not force:
-        _fail(f"{path}: already exists (pass --force to replace it)")
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        _fail(f"{path}: folder {folder} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    except OSError as err:
-        _fail(f"{path}: cannot write here ({err.strerror or err}); nothing written")
-    try:
-        # mkstemp makes the file private (0600); give it the mode any new file would get
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except OSError as err:
-        Path(tmp).unlink(missing_ok=True)
-        _fail(f"{path}: cannot write it ({err.strerror or err}); nothing written")
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    """Write *data* to *path* whole or not at all (:func:`billdiff.files.write_atomically`)."""
+    files.write_atomically(path, data, force=force)
 
 
 def _use_color(option: str) -> bool:
@@ -249,7 +217,7 @@ def validate_cmd(ctx: click.Context) -> None:
         click.echo(str(problem))
     if corpus.problems:
         errors, warnings = len(corpus.errors), len(corpus.warnings)
-        click.echo(f"{_plural(errors, 'error')} and {_plural(warnings, 'warning')} in "
+        click.echo(f"{plural(errors, 'error')} and {plural(warnings, 'warning')} in "
                    f"{corpus.root}" + (" (warnings do not stop the other commands)"
                                        if warnings and not errors else ""), err=True)
         ctx.exit(1)
@@ -307,8 +275,8 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
         click.echo(text, nl=False)
     else:
         write_atomically(out, text.encode("utf-8"), force=force)
-        click.echo(f"wrote {out} ({_plural(sum(1 for _ in _count(document)), 'section')})",
-                   err=True)
+        count = sum(1 for _ in iter_sections(document.sections))
+        click.echo(f"wrote {out} ({plural(count, 'section')})", err=True)
         _report_stale_analyses(out, doc_id)
 
 
@@ -331,16 +299,10 @@ def _report_stale_analyses(out: Path, doc_id: str) -> None:
         return
     stale = [p for p in corpus.warnings if p.file.endswith(f"analyses/{doc_id}.yaml")]
     if stale:
-        refs = _plural(len(stale), "reference")
+        refs = plural(len(stale), "reference")
         click.echo(f"note: analyses/{doc_id}.yaml has {refs} to sections the new text does "
                    "not have; update its `sections` and `cites` to the new section ids "
                    "(`billdiff validate` lists them)", err=True)
-
-
-def _count(document: Any) -> Any:
-    from billdiff.model import iter_sections
-
-    return iter_sections(document.sections)
 
 
 @cli.group("fetch", cls=Group)

@@ -75,8 +75,9 @@ def compare_draft(corpus: Corpus, text: str, against: str,
     from billdiff.importers import apply_topic_suggestions
 
     stored = corpus.document(against)
-    draft = apply_topic_suggestions(parse_draft(text), stored)
-    suggestions = suggest_topics(draft, stored)
+    parsed = parse_draft(text)
+    suggestions = suggest_topics(parsed, stored)  # one alignment, used twice
+    draft = apply_topic_suggestions(parsed, stored, suggestions)
     # Pair by id, number and similarity: a draft has no confirmed topics to pair on.
     comparison = compare_documents(stored, draft, corpus=None,
                                    options=CompareOptions(granularity=options.granularity,

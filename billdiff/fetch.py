@@ -515,46 +515,11 @@ def document_yaml(document: Document) -> str:
 
 
 def write_document_atomically(doc: Document, path: Path, *, force: bool) -> None:
-    """Write *doc* as YAML to *path*: whole or not at all, never over a file unless *force*.
+    """Write *doc* as YAML to *path*: whole or not at all, never over a file unless *force*
+    (:func:`billdiff.files.write_atomically`)."""
+    from billdiff.files import write_atomically
 
-    The YAML goes to a temporary file in the same folder, is flushed to disk, then takes the
-    place of *path* (``os.replace`` with *force*; without it a hard link, which fails if *path*
-    appeared meanwhile).
-    """
-    path = Path(path)
-    if path.exists() and not force:
-        raise BilldiffError("the file already exists", where=str(path),
-                            fix="pass --force to replace it, or choose another --out")
-    if not path.parent.is_dir():
-        raise BilldiffError("the folder does not exist", where=str(path.parent),
-                            fix="create it first")
-    payload = document_yaml(doc)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(tmp, 0o644)
-        if force:
-            os.replace(tmp, path)
-            return
-        try:
-            os.link(tmp, path)
-        except FileExistsError as err:
-            raise BilldiffError("the file already exists", where=str(path),
-                                fix="pass --force to replace it, or choose another --out") from err
-        except OSError:  # no hard links on this file system
-            if path.exists():
-                raise BilldiffError("the file already exists", where=str(path),
-                                    fix="pass --force to replace it") from None
-            os.replace(tmp, path)
-    except OSError as err:
-        raise BilldiffError(f"cannot write the file ({err.strerror})", where=str(path),
-                            fix="check the folder's permissions and free space") from err
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    write_atomically(path, document_yaml(doc).encode("utf-8"), force=force)
 
 
 __all__ = [

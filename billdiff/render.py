@@ -37,6 +37,7 @@ from billdiff.model import (
     iter_sections,
 )
 from billdiff.normalize import BIDI_CONTROLS, bidi_marker
+from billdiff.wording import plural
 
 # -- labels shared by every page --------------------------------------------------------------
 
@@ -111,11 +112,6 @@ def percent(value: float) -> str:
     if 0 < value < 0.005:
         return "<1%"
     return f"{value:.0%}"
-
-
-def plural(n: int, one: str, many: str | None = None) -> str:
-    """``1 word`` / ``2 words``."""
-    return f"{n:,} {one if n == 1 else (many or one + 's')}"
 
 
 def humanize(name: str) -> str:

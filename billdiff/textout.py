@@ -17,6 +17,7 @@ from billdiff.load import Corpus
 from billdiff.model import Document, Section, TextStatus, iter_sections
 from billdiff.normalize import has_bidi_controls
 from billdiff.normalize import mark_bidi as normalize_bidi
+from billdiff.wording import plural
 
 _RED, _GREEN, _DIM, _BOLD, _RESET = "\x1b[31;9m", "\x1b[32;4m", "\x1b[2m", "\x1b[1m", "\x1b[0m"
 
@@ -31,11 +32,6 @@ STATUS_LABEL = {
 def terminal_text(text: str) -> str:
     """*text* made safe to print: control and bidi characters shown, not obeyed."""
     return _safe(text)
-
-
-def _n(count: int, word: str) -> str:
-    """``1 word``, ``2 words``."""
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def _safe(text: str) -> str:
@@ -113,8 +109,9 @@ def format_pair(pair: PairDiff, a: Document, b: Document, color: bool = False) -
             rest = "".join(o.text for o in pair.tail_ops if o.op == kind)
             if rest:
                 lines.append(f"    {_safe(doc.number)}: {_safe(rest)}")
-    lines.append(f"  -- {_n(st.words_deleted, 'word')} deleted, {st.words_inserted:,} inserted, "
-                 f"{st.changed_share:.0%} changed" + (" (approximate)" if d.approximate else ""))
+    lines.append(f"  -- {plural(st.words_deleted, 'word')} deleted, "
+                 f"{st.words_inserted:,} inserted, {st.changed_share:.0%} changed"
+                 + (" (approximate)" if d.approximate else ""))
     return "\n".join(lines)
 
 
@@ -124,8 +121,8 @@ def format_comparison(cmp: Comparison, color: bool = False, show_unchanged: bool
             "Legend: [-deleted-] {+inserted+}"]
     st = cmp.stats
     compared = sum(1 for p in cmp.pairs if p.diff is not None)
-    line = (f"{_n(len(cmp.pairs), 'pair')} ({compared:,} with text on both sides); "
-            f"{_n(st.words_deleted, 'word')} deleted, {st.words_inserted:,} inserted "
+    line = (f"{plural(len(cmp.pairs), 'pair')} ({compared:,} with text on both sides); "
+            f"{plural(st.words_deleted, 'word')} deleted, {st.words_inserted:,} inserted "
             f"({st.changed_share:.0%} of words changed); {len(cmp.only_a)} only in A, "
             f"{len(cmp.only_b)} only in B")
     if cmp.approximate:

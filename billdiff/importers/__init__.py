@@ -81,15 +81,19 @@ def dump_document(doc: Document) -> str:
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
 
 
-def apply_topic_suggestions(new: Document, related: Document) -> Document:
+def apply_topic_suggestions(new: Document, related: Document,
+                            suggestions: dict[str, tuple[str, ...]] | None = None) -> Document:
     """A copy of *new* whose untagged sections carry topics suggested from *related*.
 
     Suggestions come from alignment (id, display number, then text similarity) with a tagged
-    related document, and are stored as ``suggested_topics``, never as confirmed ``topics``.
+    related document (or are passed in, already made by
+    :func:`billdiff.align.suggest_topics`), and are stored as ``suggested_topics``, never as
+    confirmed ``topics``.
     """
-    from billdiff.align import suggest_topics
+    if suggestions is None:
+        from billdiff.align import suggest_topics
 
-    suggestions = suggest_topics(new, related)
+        suggestions = suggest_topics(new, related)
     if not suggestions:
         return new
 
