@@ -11,15 +11,23 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from billdiff import files, settings
 from billdiff.errors import BilldiffError
-from billdiff.load import Corpus, load_corpus
-from billdiff.model import iter_sections
 from billdiff.wording import plural
+
+if TYPE_CHECKING:
+    from billdiff.load import Corpus
+
+# The corpus loader (pydantic and the models) and everything heavier are imported by the
+# commands that use them, so that ``billdiff factsheet`` can start its PDF worker before it
+# pays for them (see ``factsheet_cmd``) and ``--help`` stays quick.
+
+#: Time limit of one fact-sheet render on the command line (the web app's is tighter).
+CLI_RENDER_TIMEOUT = 60.0
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -64,6 +72,8 @@ def _fail(message: str) -> NoReturn:
 
 def get_corpus(ctx: click.Context) -> Corpus:
     """The corpus named by ``--bills`` (loaded once per command, checked clean)."""
+    from billdiff.load import load_corpus
+
     obj = ctx.ensure_object(dict)
     if "corpus" not in obj:
         obj["corpus"] = load_corpus(obj.get("bills")).require_clean()
@@ -212,6 +222,8 @@ def compare_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...], fmt
 @click.pass_context
 def validate_cmd(ctx: click.Context) -> None:
     """Check every file of the corpus; list every problem; exit 1 if there is any."""
+    from billdiff.load import load_corpus
+
     corpus = load_corpus(ctx.ensure_object(dict).get("bills"))
     for problem in corpus.problems:
         click.echo(str(problem))
@@ -260,6 +272,7 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
     suggested topics, kept apart from confirmed ones until a person confirms them.
     """
     from billdiff.importers import dump_document, run_import
+    from billdiff.model import iter_sections
 
     if out is not None and out.exists() and not force:
         _fail(f"{out}: already exists (pass --force to replace it)")
@@ -293,6 +306,8 @@ def _report_stale_analyses(out: Path, doc_id: str) -> None:
     """After writing into a corpus, name analyses that cite sections the new text lacks."""
     if out.parent.name != "documents" or not (out.parent.parent / "documents").is_dir():
         return
+    from billdiff.load import load_corpus
+
     try:
         corpus = load_corpus(out.parent.parent)
     except BilldiffError:
@@ -484,7 +499,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     """
     import datetime as dt
 
-    from billdiff import factsheet
+    from billdiff import pdf
 
     if out.exists() and not force:
         _fail(f"{out}: already exists (pass --force to replace it)")
@@ -497,11 +512,25 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     except ValueError:
         raise BilldiffError(f"--date {date_text!r} is not a date",
                             fix="use YYYY-MM-DD") from None
-    factsheet.check_site_url(site_url)
-    org = factsheet.load_org(org_file) if org_file is not None else factsheet.DEFAULT_ORG
-    corpus = get_corpus(ctx)
-    request = factsheet.FactSheetRequest(a, b, tuple(topics), paper, site_url, date)
-    data, sheet = factsheet.make_pdf(corpus, request, org)
+    # The PDF is made in a worker process started now: it loads WeasyPrint (about a third of
+    # a second) while this process loads the corpus and prepares the page.  ``fork`` is
+    # instant, and safe in a process of one thread on Linux; elsewhere the default applies.
+    import threading
+
+    single = sys.platform.startswith("linux") and threading.active_count() == 1
+    renderer = pdf.BoundedRenderer(timeout=CLI_RENDER_TIMEOUT,
+                                   start_method="fork" if single else None)
+    renderer.start()
+    try:
+        from billdiff import factsheet
+
+        factsheet.check_site_url(site_url)
+        org = factsheet.load_org(org_file) if org_file is not None else factsheet.DEFAULT_ORG
+        corpus = get_corpus(ctx)
+        request = factsheet.FactSheetRequest(a, b, tuple(topics), paper, site_url, date)
+        data, sheet = factsheet.make_pdf(corpus, request, org, renderer=renderer)
+    finally:
+        renderer.close()
     if as_html:
         data = factsheet.render_html(sheet).encode("utf-8")
     write_atomically(out, data, force=force)

@@ -20,16 +20,20 @@ Security policy (see ``../shared/RELIABILITY.md`` §A):
   ``RLIMIT_AS`` and a wall-clock timeout; on timeout or memory exhaustion the worker is killed
   and replaced, and the caller gets a clean :class:`RenderTimeout` / :class:`RenderTooLarge`.
 
-WeasyPrint is imported lazily (it costs about half a second).
+WeasyPrint is imported lazily, and quickly: see :func:`load_weasyprint`.
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import logging
 import multiprocessing
 import os
 import posixpath
+import re
+import subprocess
+import sys
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -52,7 +56,8 @@ STATIC_TYPES = {".css": "text/css", ".ttf": "font/ttf", ".otf": "font/otf",
                 ".jpg": "image/jpeg", ".jpeg": "image/jpeg"}
 GENERATED_TYPES = {".css": "text/css", ".png": "image/png"}
 MAX_ASSET_BYTES = 5_000_000
-#: Default bounds of one render in the web app.
+#: Default bounds of one render: seconds, and bytes of address space on top of what the worker
+#: process starts with.
 RENDER_TIMEOUT = 10.0
 RENDER_MEMORY = 512 * 1024 * 1024
 #: A worker is replaced after this many renders (memory creep, RELIABILITY.md A8).
@@ -75,6 +80,80 @@ class RenderTooLarge(PdfError):
     """The render needed more memory than its budget, or could not fit the page."""
 
 
+# -- importing WeasyPrint ---------------------------------------------------------------------
+#
+# WeasyPrint opens GLib, Pango, HarfBuzz and fontconfig through cffi at import time, trying
+# several names per library (Windows and macOS names among them).  cffi resolves each name
+# with ``ctypes.util.find_library``, which on Linux runs ``ldconfig -p`` for every name and,
+# for every name it does not know, ``gcc`` and ``ld`` as well: some 25 subprocesses and about
+# 0.17 s of a 0.45 s import (Kozea/WeasyPrint#1125, #2073).  :func:`load_weasyprint` answers
+# those lookups from one read of the same ``ldconfig -p`` listing, with CPython's own
+# pattern, for the duration of the import only.  Where that could answer differently (not
+# Linux, no ldconfig, ``LD_LIBRARY_PATH`` set, a library WeasyPrint needs missing from the
+# listing) the real function is used.
+
+_WEASYPRINT_LOCK = threading.Lock()
+_weasyprint_loaded = False
+#: ``ldconfig -p`` ABI tags by machine, as in CPython's ``ctypes.util._findSoname_ldconfig``.
+_LDCONFIG_ABI = {"x86_64-64": "libc6,x86-64", "ppc64-64": "libc6,64bit",
+                 "sparc64-64": "libc6,64bit", "s390x-64": "libc6,64bit",
+                 "ia64-64": "libc6,IA-64"}
+#: The libraries WeasyPrint cannot do without, by the names it asks for on Linux.
+WEASYPRINT_LIBRARIES = ("gobject-2.0", "pango-1.0", "harfbuzz", "fontconfig", "pangoft2-1.0")
+
+
+def ldconfig_finder() -> Callable[[str], str | None] | None:
+    """A ``find_library`` that answers from one ``ldconfig -p`` listing, or None where it might
+    not answer as ``ctypes.util.find_library`` would (see above)."""
+    if not sys.platform.startswith("linux") or os.environ.get("LD_LIBRARY_PATH"):
+        return None
+    try:
+        listing = subprocess.run(["/sbin/ldconfig", "-p"], stdin=subprocess.DEVNULL,
+                                 stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                 env={"LC_ALL": "C", "LANG": "C"}, timeout=10,
+                                 check=False).stdout
+    except (OSError, subprocess.SubprocessError):
+        return None
+    bits = "-32" if sys.maxsize <= 2**32 else "-64"
+    abi = re.escape(_LDCONFIG_ABI.get(os.uname().machine + bits, "libc6"))
+
+    def find_library(name: str) -> str | None:
+        pattern = os.fsencode(rf"\s+(lib{re.escape(name)}\.[^\s]+)\s+\({abi}")
+        found = re.search(pattern, listing)
+        return os.fsdecode(found.group(1)) if found else None
+
+    if not all(find_library(name) for name in WEASYPRINT_LIBRARIES):
+        return None
+    return find_library
+
+
+def load_weasyprint() -> None:
+    """Import WeasyPrint (once per process), its library lookups answered by
+    :func:`ldconfig_finder` where it can.  Should that import fail all the same, it is retried
+    with the real lookups, so that a failure reads exactly as WeasyPrint's own."""
+    global _weasyprint_loaded
+    if _weasyprint_loaded:
+        return
+    with _WEASYPRINT_LOCK:
+        if _weasyprint_loaded:
+            return
+        import ctypes.util
+
+        finder = ldconfig_finder()
+        real = ctypes.util.find_library
+        if finder is not None:
+            ctypes.util.find_library = finder
+            try:
+                import weasyprint  # noqa: F401
+            except OSError:
+                for name in [m for m in sys.modules if m.split(".")[0] == "weasyprint"]:
+                    del sys.modules[name]
+            finally:
+                ctypes.util.find_library = real
+        import weasyprint  # noqa: F401, F811 - a no-op unless the quick lookups failed
+        _weasyprint_loaded = True
+
+
 def _fatal(url: str, why: str) -> BaseException:
     from weasyprint.urls import FatalURLFetchingError
 
@@ -89,6 +168,7 @@ def _fetcher_class() -> type:
     global _FETCHER_CLASS
     if _FETCHER_CLASS is not None:
         return _FETCHER_CLASS
+    load_weasyprint()
     from weasyprint.urls import URLFetcher, URLFetcherResponse
 
     class AssetFetcher(URLFetcher):  # type: ignore[misc]
@@ -174,6 +254,7 @@ _font_config: Any = None
 
 def _render_document(html: str, generated: Mapping[str, bytes]) -> tuple[Any, Any]:
     """Lay out *html*; returns (document, fetcher).  Raises :class:`FetchRefused`."""
+    load_weasyprint()
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
     from weasyprint.urls import FatalURLFetchingError
@@ -359,12 +440,35 @@ _FIT_LOCK = threading.Lock()
 # -- bounded rendering in a worker process ---------------------------------------------------
 
 
+def _address_space() -> int:
+    """This process's virtual memory size in bytes (0 where ``/proc`` does not tell)."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as f:
+            return int(f.read().split()[0]) * os.sysconf("SC_PAGE_SIZE")
+    except (OSError, ValueError, IndexError):
+        return 0
+
+
 def _worker_main(conn: Any, memory: int) -> None:  # pragma: no cover - runs in the child
     import resource
 
     if memory:
-        resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
+        # *memory* is the render's budget on top of what the worker starts with: a worker
+        # forked from a large process begins with that process's address space.
+        limit = _address_space() + memory
+        hard = resource.getrlimit(resource.RLIMIT_AS)[1]
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    # Load WeasyPrint before the first job arrives: the parent prepares that job meanwhile.
+    # Its modules live as long as the worker; frozen, later collections skip them.
+    try:
+        load_weasyprint()
+    except Exception:  # noqa: BLE001 - the first job reports it (it imports WeasyPrint again)
+        pass
+    gc.freeze()
+    _warm_up()
     while True:
         try:
             job = conn.recv()
@@ -384,31 +488,67 @@ def _worker_main(conn: Any, memory: int) -> None:  # pragma: no cover - runs in 
             conn.send(("error", ("PdfError", f"render failed: {type(err).__name__}")))
 
 
+#: A tiny page in the fact sheet's typeface (regular, bold, italic): laying it out loads the
+#: font map and the fonts, once per worker, while the first job is still being prepared.
+_WARM_UP_HTML = ('<html lang="en"><head><title>-</title></head><body style="font-family: '
+                 '&quot;Liberation Sans&quot;, &quot;DejaVu Sans&quot;, sans-serif">'
+                 '<p>a <b>b</b> <i>c</i></p></body></html>')
+
+
+def _warm_up() -> None:  # pragma: no cover - runs in the child
+    try:
+        _render_document(_WARM_UP_HTML, {})
+    except Exception:  # noqa: BLE001 - only a head start; a real job reports real errors
+        pass
+
+
 class BoundedRenderer:
     """Renders in a long-lived worker process with a memory cap and a time limit.
 
-    One worker per instance (renders are serialised by a lock); it is started on first use,
-    replaced after :data:`WORKER_MAX_RENDERS` renders, and killed and replaced when a render
-    overruns.  The calling process never runs WeasyPrint itself.
+    One worker per instance (renders are serialised by a lock); it is started on first use
+    (or by :meth:`start`), loads WeasyPrint as soon as it starts, is replaced after
+    :data:`WORKER_MAX_RENDERS` renders, and is killed and replaced when a render overruns.
+    The calling process never runs WeasyPrint itself.
+
+    *start_method* is a :mod:`multiprocessing` start method: ``forkserver`` by default (safe in
+    a threaded server); the command line passes ``fork``, which is instant and safe in its
+    single thread, so that the worker loads WeasyPrint while the command loads the corpus.
     """
 
     def __init__(self, *, timeout: float = RENDER_TIMEOUT, memory: int = RENDER_MEMORY,
-                 max_renders: int = WORKER_MAX_RENDERS) -> None:
+                 max_renders: int = WORKER_MAX_RENDERS, start_method: str | None = None
+                 ) -> None:
+        methods = multiprocessing.get_all_start_methods()
+        if start_method is None:
+            start_method = "forkserver" if "forkserver" in methods else "spawn"
+        elif start_method not in methods:
+            start_method = "spawn"
         self.timeout = timeout
         self.memory = memory
         self.max_renders = max_renders
+        self.start_method = start_method
         self._lock = threading.Lock()
         self._proc: Any = None
         self._conn: Any = None
         self._renders = 0
 
+    def start(self) -> None:
+        """Start the worker now, so that it loads WeasyPrint while the caller does other work
+        (a no-op if it is running)."""
+        with self._lock:
+            if self._proc is None or not self._proc.is_alive():
+                self._stop()
+                self._start()
+
     def _start(self) -> None:
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() \
-            else "spawn"
-        ctx: Any = multiprocessing.get_context(method)
+        ctx: Any = multiprocessing.get_context(self.start_method)
         parent, child = ctx.Pipe()
         proc = ctx.Process(target=_worker_main, args=(child, self.memory), daemon=True,
                            name="billdiff-pdf")
+        if self.start_method == "fork":
+            # What the two processes share stays shared: the collector no longer visits (and
+            # so no longer copies) the objects that exist now, in either process.
+            gc.freeze()
         proc.start()
         child.close()
         self._proc, self._conn, self._renders = proc, parent, 0

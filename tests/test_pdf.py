@@ -397,6 +397,81 @@ def test_bounded_renderer_renders_and_stops_a_bomb() -> None:
         renderer.close()
 
 
+def test_bounded_renderer_with_fork_starts_early_and_renders() -> None:
+    renderer = pdf.BoundedRenderer(timeout=30.0, start_method="fork")
+    assert renderer.start_method == "fork"
+    try:
+        renderer.start()
+        renderer.start()  # a no-op while the worker runs
+        first = renderer._proc
+        assert first is not None
+        assert first.is_alive()
+        data = renderer.run(pdf.render_pdf, "<html lang=en><title>t</title><p>early</p>")
+        assert data.startswith(b"%PDF")
+        assert renderer._proc is first
+    finally:
+        renderer.close()
+    assert pdf.BoundedRenderer(start_method="no-such-method").start_method == "spawn"
+
+
+# -- importing WeasyPrint quickly -------------------------------------------------------------
+
+
+def _weasyprint_library_names() -> list[str]:
+    """Every library name WeasyPrint's ``_dlopen`` calls try, read from its source."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("weasyprint.text.ffi")
+    assert spec is not None
+    assert spec.origin
+    tree = ast.parse(Path(spec.origin).read_text(encoding="utf-8"))
+    names = [arg.value for node in ast.walk(tree) if isinstance(node, ast.Call)
+             and getattr(node.func, "id", "") == "_dlopen" for arg in node.args
+             if isinstance(arg, ast.Constant) and isinstance(arg.value, str)]
+    assert len(names) >= 20
+    return names
+
+
+def test_ldconfig_finder_answers_as_ctypes_does() -> None:
+    import ctypes.util
+    import sys
+
+    finder = pdf.ldconfig_finder()
+    if not sys.platform.startswith("linux"):
+        assert finder is None
+        pytest.skip("the quick lookups are for Linux only")
+    assert finder is not None, "ldconfig lists WeasyPrint's libraries on this machine"
+    names = _weasyprint_library_names()
+    found = {name: finder(name) for name in names}
+    assert found == {name: ctypes.util.find_library(name) for name in names}
+    assert found["pango-1.0"] == "libpango-1.0.so.0"
+    assert found["libpango-1.0-0"] is None
+
+
+def test_ldconfig_finder_steps_aside_when_it_could_differ(monkeypatch) -> None:
+    monkeypatch.setenv("LD_LIBRARY_PATH", "/opt/somewhere")
+    assert pdf.ldconfig_finder() is None
+    monkeypatch.delenv("LD_LIBRARY_PATH")
+    monkeypatch.setattr(pdf, "WEASYPRINT_LIBRARIES", ("no-such-library-at-all",))
+    assert pdf.ldconfig_finder() is None
+
+
+def test_weasyprint_loads_with_the_real_lookups_when_the_quick_ones_fail() -> None:
+    import sys
+
+    code = ("import ctypes.util, billdiff.pdf as p\n"
+            "real = ctypes.util.find_library\n"
+            "p.ldconfig_finder = lambda: (lambda name: None)\n"
+            "p.load_weasyprint()\n"
+            "import weasyprint.text.ffi as f\n"
+            "print(f.pango is not None, ctypes.util.find_library is real)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    # the failed quick attempt printed WeasyPrint's hint; the real one then succeeded
+    assert done.stdout.splitlines()[-1] == "True True"
+
+
 # -- static checks (RELIABILITY.md §G items 1-2) ----------------------------------------------
 
 
