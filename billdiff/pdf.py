@@ -76,6 +76,10 @@ class RenderTimeout(PdfError):
     """The render took longer than its time budget."""
 
 
+class RendererBusy(PdfError):
+    """The worker stayed busy with other renders for longer than a caller will wait."""
+
+
 class RenderTooLarge(PdfError):
     """The render needed more memory than its budget, or could not fit the page."""
 
@@ -574,40 +578,52 @@ class BoundedRenderer:
     def run(self, func: Callable[..., Any], *args: Any) -> Any:
         """``func(*args)`` in the worker (*func* a module-level function of billdiff, e.g.
         :func:`render_fitting`); raises :class:`RenderTimeout`, :class:`RenderTooLarge`,
-        :class:`FetchRefused` or :class:`PdfError`."""
-        with self._lock:
-            if self._proc is None or not self._proc.is_alive() \
-                    or self._renders >= self.max_renders:
-                self._stop()
-                self._start()
-            self._renders += 1
-            start = time.monotonic()
-            try:
-                self._conn.send((func, args))
-                # The first render in a new worker pays WeasyPrint's import as well.
-                budget = self.timeout + (5.0 if self._renders == 1 else 0.0)
-                ready = self._conn.poll(budget)
-            except (OSError, EOFError):
-                self._stop()
-                raise PdfError("the PDF worker stopped unexpectedly") from None
-            if not ready:
-                self._stop()
-                raise RenderTimeout(f"the PDF took longer than {self.timeout:g} s and was "
-                                    "stopped")
-            try:
-                status, payload = self._conn.recv()
-            except (OSError, EOFError):
-                self._stop()
-                if time.monotonic() - start >= self.timeout:
-                    raise RenderTimeout("the PDF took too long and was stopped") from None
-                raise RenderTooLarge("the PDF worker ran out of memory and was stopped") \
-                    from None
-            if status == "ok":
-                return payload
-            if status == "memory":
-                self._stop()
-                raise RenderTooLarge(payload)
-            name, message = payload
-            cls = {"FetchRefused": FetchRefused, "RenderTooLarge": RenderTooLarge}.get(
-                name, PdfError)
-            raise cls(message)
+        :class:`FetchRefused`, :class:`RendererBusy` or :class:`PdfError`.
+
+        Renders take turns; a caller waits for its turn at most one render's time limit, so
+        that requests cannot pile up behind a slow render (RELIABILITY.md D1).
+        """
+        if not self._lock.acquire(timeout=self.timeout):
+            raise RendererBusy("the PDF maker is busy with other fact sheets; try again in a "
+                               "minute")
+        try:
+            return self._run_locked(func, args)
+        finally:
+            self._lock.release()
+
+    def _run_locked(self, func: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+        if self._proc is None or not self._proc.is_alive() \
+                or self._renders >= self.max_renders:
+            self._stop()
+            self._start()
+        self._renders += 1
+        start = time.monotonic()
+        try:
+            self._conn.send((func, args))
+            # The first render in a new worker pays WeasyPrint's import as well.
+            budget = self.timeout + (5.0 if self._renders == 1 else 0.0)
+            ready = self._conn.poll(budget)
+        except (OSError, EOFError):
+            self._stop()
+            raise PdfError("the PDF worker stopped unexpectedly") from None
+        if not ready:
+            self._stop()
+            raise RenderTimeout(f"the PDF took longer than {self.timeout:g} s and was "
+                                "stopped")
+        try:
+            status, payload = self._conn.recv()
+        except (OSError, EOFError):
+            self._stop()
+            if time.monotonic() - start >= self.timeout:
+                raise RenderTimeout("the PDF took too long and was stopped") from None
+            raise RenderTooLarge("the PDF worker ran out of memory and was stopped") \
+                from None
+        if status == "ok":
+            return payload
+        if status == "memory":
+            self._stop()
+            raise RenderTooLarge(payload)
+        name, message = payload
+        cls = {"FetchRefused": FetchRefused, "RenderTooLarge": RenderTooLarge}.get(
+            name, PdfError)
+        raise cls(message)

@@ -327,3 +327,36 @@ def test_web_preview_and_pdf(client) -> None:
 def test_web_bad_parameters(client, query: str, status: int) -> None:
     assert client.get(f"/factsheet.pdf?{query}").status_code == status
     assert client.get(f"/factsheet?{query}").status_code == status
+
+
+def test_web_busy_or_slow_renderer_gives_a_clear_503(tmp_path: Path) -> None:
+    from billdiff import pdf
+    from billdiff.web import create_app
+    from billdiff.web.factsheet import _state
+
+    class Stuck:
+        def __init__(self, error: Exception) -> None:
+            self.error = error
+
+        def run(self, *_args: object) -> object:
+            raise self.error
+
+    app = create_app({"TESTING": True, "BILLS_DIR": str(GOLDEN_CORPUS)})
+    client = app.test_client()
+    for error in (pdf.RendererBusy("the PDF maker is busy with other fact sheets; try again "
+                                   "in a minute"),
+                  pdf.RenderTimeout("the PDF took longer than 10 s and was stopped")):
+        with app.app_context():
+            _state().renderer = Stuck(error)
+            _state().cache.clear()
+        response = client.get(f"/factsheet.pdf?a={A}&b={B}")
+        assert response.status_code == 503
+        assert response.headers["Retry-After"] == "30"
+        assert response.headers["Cache-Control"] == "no-store"
+        body = response.get_data(as_text=True)
+        assert "Please try again in a minute" in body
+        assert error.args[0].split(";")[0][1:] in body  # shown as a sentence: capitalised
+        assert "incident" not in body.lower()
+    with app.app_context():
+        _state().renderer = None  # in-process again: the page comes back
+    assert client.get(f"/factsheet.pdf?a={A}&b={B}").status_code == 200

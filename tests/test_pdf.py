@@ -494,3 +494,14 @@ def test_security_floor_and_call_sites() -> None:
                 assert value.value is False, path
             if name in ("HTML", "CSS"):
                 assert "url_fetcher" in keywords, f"{path}: {name}( without url_fetcher"
+
+
+def test_bounded_renderer_turns_away_a_caller_after_waiting_one_time_limit() -> None:
+    renderer = pdf.BoundedRenderer(timeout=0.2)
+    renderer._lock.acquire()  # another render holds the worker
+    try:
+        with pytest.raises(pdf.RendererBusy, match="busy"):
+            renderer.run(pdf.render_pdf, "<html lang=en><title>t</title><p>x</p>")
+    finally:
+        renderer._lock.release()
+    assert renderer._proc is None  # nothing was started for the turned-away caller

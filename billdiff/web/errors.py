@@ -19,6 +19,7 @@ TITLES = {
     405: "That method is not allowed here",
     413: "The request is too large",
     500: "Sorry, something went wrong",
+    503: "Please try again in a minute",
 }
 HINTS = {
     400: "Check the address, or start again from the comparison form.",
@@ -26,6 +27,7 @@ HINTS = {
     405: "This page only answers ordinary links and forms.",
     413: "Send less than {limit} at a time.",
     500: "The error has been logged. Try again, or go back to the home page.",
+    503: "The fact sheet maker is busy or was slow. The comparison pages still work.",
 }
 
 
@@ -62,7 +64,7 @@ def error_response(status: int, message: str, incident: str | None = None) -> Re
 
 def _http_error(err: HTTPException) -> Response:
     status = err.code or 500
-    if status >= 500:
+    if status >= 500 and status != 503:
         return _server_error(err)
     message = err.description or TITLES.get(status, "Error")
     if status == 413:
@@ -71,6 +73,11 @@ def _http_error(err: HTTPException) -> Response:
     response = error_response(status, message)
     if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
         response.headers["Allow"] = ", ".join(err.valid_methods)
+    if status == 503:  # a clear "try again", never an incident (RELIABILITY.md D4)
+        retry_after = getattr(err, "retry_after", None)
+        if retry_after is not None:
+            response.headers["Retry-After"] = str(retry_after)
+        response.headers["Cache-Control"] = "no-store"
     return response
 
 

@@ -10,8 +10,9 @@ Routes (the app factory registers :data:`bp`):
 - ``GET /factsheet/theme.css?paper=...`` and ``GET /factsheet/logo.png``: the generated
   stylesheet and the organisation's (validated, re-encoded) logo, for the preview.
 
-Bad parameters give 400, unknown documents or topics 404, a render over its time budget 503,
-one that cannot fit or runs out of memory 413.  Renders run in a bounded worker process
+Bad parameters give 400, unknown documents or topics 404, a render over its time budget (or a
+renderer busy for longer than that) 503 with ``Retry-After``, one that cannot fit or runs out
+of memory 413.  Renders run in a bounded worker process
 (:class:`billdiff.pdf.BoundedRenderer`) unless ``FACTSHEET_IN_PROCESS`` is set (tests).
 
 App config read here: the app's corpus (``app.extensions["billdiff.corpus"]``, else ``CORPUS``
@@ -40,6 +41,8 @@ bp = Blueprint("factsheet", __name__, static_folder=str(STATIC_DIR),
 
 _ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _lock = threading.Lock()
+#: Seconds a client is asked to wait (``Retry-After``) when the PDF maker is busy or slow.
+RETRY_AFTER = 30
 
 
 @dataclass
@@ -129,8 +132,8 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
                 data, index = pdf.render_fitting(job)
             else:
                 data, index = state.renderer.run(pdf.render_fitting, job)
-        except pdf.RenderTimeout as err:
-            abort(503, description=err.message)
+        except (pdf.RenderTimeout, pdf.RendererBusy) as err:
+            abort(503, description=err.message, retry_after=RETRY_AFTER)
         except pdf.RenderTooLarge as err:
             abort(413, description=err.message)
         except pdf.PdfError:
