@@ -317,16 +317,25 @@ _PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
 
 def _frames(pid: int) -> set[int]:
     """The physical page frames a process has resident (empty if unreadable: reading frame
-    numbers from ``/proc/<pid>/pagemap`` needs root)."""
+    numbers from ``/proc/<pid>/pagemap`` needs root).  Only mappings with resident pages are
+    read (a browser reserves terabytes of address space it never touches)."""
     import struct
 
     frames: set[int] = set()
+    ranges: list[tuple[int, int]] = []
     try:
-        with open(f"/proc/{pid}/maps", encoding="ascii") as f:
-            ranges = [line.split()[0] for line in f if "[vsyscall]" not in line]
+        with open(f"/proc/{pid}/smaps", encoding="ascii", errors="replace") as f:
+            current: tuple[int, int] | None = None
+            for line in f:
+                head = line.split(maxsplit=1)[0]
+                if "-" in head and not head.endswith(":"):
+                    start, end = (int(x, 16) for x in head.split("-"))
+                    current = (start, end)
+                elif head == "Rss:" and current is not None and int(line.split()[1]) > 0 \
+                        and "[vsyscall]" not in line:
+                    ranges.append(current)
         with open(f"/proc/{pid}/pagemap", "rb") as pagemap:
-            for rng in ranges:
-                start, end = (int(x, 16) for x in rng.split("-"))
+            for start, end in ranges:
                 pagemap.seek(start // _PAGE * 8)
                 for (entry,) in struct.iter_unpack("<Q", pagemap.read((end - start) // _PAGE * 8)):
                     if entry >> 63 and entry & ((1 << 55) - 1):
