@@ -521,6 +521,11 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     renderer = pdf.BoundedRenderer(timeout=CLI_RENDER_TIMEOUT,
                                    start_method="fork" if single else None)
     renderer.start()
+    if single:
+        # Nor does this short-lived process's collector copy the pages the two share.
+        import gc
+
+        gc.freeze()
     try:
         from billdiff import factsheet
 

@@ -550,10 +550,14 @@ class BoundedRenderer:
         proc = ctx.Process(target=_worker_main, args=(child, self.memory), daemon=True,
                            name="billdiff-pdf")
         if self.start_method == "fork":
-            # What the two processes share stays shared: the collector no longer visits (and
-            # so no longer copies) the objects that exist now, in either process.
+            # The child's collector never visits (and so never copies) what it inherits.
             gc.freeze()
-        proc.start()
+            try:
+                proc.start()
+            finally:
+                gc.unfreeze()
+        else:
+            proc.start()
         child.close()
         self._proc, self._conn, self._renders = proc, parent, 0
 
