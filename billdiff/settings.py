@@ -48,6 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
             "required in production"),
     Setting("factsheet_org", "BILLDIFF_FACTSHEET_ORG", "(none: neutral branding)",
             "organisation YAML file for the web app's fact sheets"),
+    Setting("pdf_renders_per_minute", "BILLDIFF_PDF_RENDERS_PER_MINUTE", "10",
+            "new fact-sheet PDFs one client address may have made per minute, per server "
+            "process (cached ones always download; 0 turns the limit off)"),
+    Setting("proxy_hops", "BILLDIFF_PROXY_HOPS", "0",
+            "number of reverse proxies in front of the web app, whose X-Forwarded-For and "
+            "X-Forwarded-Proto it trusts (to tell clients apart)"),
     Setting("assets", "BILLDIFF_ASSETS", "assets/ of the project",
             "the only folder a fact-sheet logo may come from"),
     Setting("api_base", "BILLDIFF_API_BASE", "https://malegislature.gov/api",

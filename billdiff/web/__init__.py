@@ -45,6 +45,8 @@ DEFAULTS: dict[str, Any] = {
     "SESSION_COOKIE_SECURE": False,
     "HSTS_SECONDS": 31_536_000,
     "JSON_SORT_KEYS": False,
+    "FACTSHEET_RENDERS_PER_MINUTE": 10,
+    "PROXY_HOPS": 0,
 }
 
 #: Environment variable -> (config key, parser).
@@ -57,7 +59,17 @@ ENV_VARS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "BILLDIFF_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
     "BILLDIFF_SITE_URL": ("SITE_URL", str.strip),
     "BILLDIFF_FACTSHEET_ORG": ("FACTSHEET_ORG", str),
+    "BILLDIFF_PDF_RENDERS_PER_MINUTE": ("FACTSHEET_RENDERS_PER_MINUTE", lambda v: _count(v)),
+    "BILLDIFF_PROXY_HOPS": ("PROXY_HOPS", lambda v: _count(v)),
 }
+
+
+def _count(raw: str) -> int:
+    """A whole number, 0 or more."""
+    value = int(raw)
+    if value < 0:
+        raise ValueError("must be 0 or more")
+    return value
 
 
 class ConfigError(RuntimeError):
@@ -141,6 +153,14 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
     if production:
         app.debug = False
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # Behind *hops* reverse proxies: trust that many X-Forwarded-For/-Proto entries (and
+        # no more), so that clients are told apart by their own address.  The Host header is
+        # never taken from a proxy header (trusted hosts check the real one).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure(app.jinja_env)
     app.jinja_env.auto_reload = bool(app.config.get("TEMPLATES_AUTO_RELOAD"))

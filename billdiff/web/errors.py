@@ -18,6 +18,7 @@ TITLES = {
     404: "Page not found",
     405: "That method is not allowed here",
     413: "The request is too large",
+    429: "Too many new fact sheets at once",
     500: "Sorry, something went wrong",
     503: "Please try again in a minute",
 }
@@ -26,6 +27,7 @@ HINTS = {
     404: "Check the address. The list of documents is on the home page.",
     405: "This page only answers ordinary links and forms.",
     413: "Send less than {limit} at a time.",
+    429: "Fact sheets made before still download. The comparison pages still work.",
     500: "The error has been logged. Try again, or go back to the home page.",
     503: "The fact sheet maker is busy or was slow. The comparison pages still work.",
 }
@@ -73,7 +75,7 @@ def _http_error(err: HTTPException) -> Response:
     response = error_response(status, message)
     if status == 405 and hasattr(err, "valid_methods") and err.valid_methods:
         response.headers["Allow"] = ", ".join(err.valid_methods)
-    if status == 503:  # a clear "try again", never an incident (RELIABILITY.md D4)
+    if status in (429, 503):  # a clear "try again", never an incident (RELIABILITY.md D4)
         retry_after = getattr(err, "retry_after", None)
         if retry_after is not None:
             response.headers["Retry-After"] = str(retry_after)

@@ -12,8 +12,10 @@ Routes (the app factory registers :data:`bp`):
 
 Bad parameters give 400, unknown documents or topics 404, a render over its time budget (or a
 renderer busy for longer than that) 503 with ``Retry-After``, one that cannot fit or runs out
-of memory 413.  Renders run in a bounded worker process
-(:class:`billdiff.pdf.BoundedRenderer`) unless ``FACTSHEET_IN_PROCESS`` is set (tests).
+of memory 413.  A client that asks for more than ``FACTSHEET_RENDERS_PER_MINUTE`` new sheets in
+a minute gets 429 with ``Retry-After`` (:mod:`billdiff.web.limits`).  Renders run in a bounded
+worker process (:class:`billdiff.pdf.BoundedRenderer`) unless ``FACTSHEET_IN_PROCESS`` is set
+(tests).
 
 App config read here: the app's corpus (``app.extensions["billdiff.corpus"]``, else ``CORPUS``
 or ``BILLS_DIR``), ``SITE_URL``, ``FACTSHEET_ORG``
@@ -35,6 +37,8 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from billdiff.errors import BilldiffError, NotFound
 from billdiff.settings import STATIC_DIR
+from billdiff.web.limits import RateLimiter
+from billdiff.wording import plural
 
 bp = Blueprint("factsheet", __name__, static_folder=str(STATIC_DIR),
                static_url_path="/factsheet/static")
@@ -53,6 +57,7 @@ class _State:
     org: Any
     renderer: Any
     cache: OrderedDict[str, tuple[bytes, int, str]]
+    limiter: RateLimiter | None = None
 
 
 def _state() -> _State:
@@ -70,7 +75,9 @@ def _state() -> _State:
             renderer = None if app.config.get("FACTSHEET_IN_PROCESS") else pdf.BoundedRenderer(
                 timeout=float(app.config.get("FACTSHEET_RENDER_TIMEOUT", pdf.RENDER_TIMEOUT)),
                 memory=int(app.config.get("FACTSHEET_RENDER_MEMORY", pdf.RENDER_MEMORY)))
-            state = _State(corpus, org, renderer, OrderedDict())
+            per_minute = int(app.config.get("FACTSHEET_RENDERS_PER_MINUTE", 10) or 0)
+            limiter = RateLimiter(per_minute, 60.0) if per_minute > 0 else None
+            state = _State(corpus, org, renderer, OrderedDict(), limiter)
             app.extensions["billdiff.factsheet"] = state
     return state
 
@@ -127,6 +134,13 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
         if hit is not None:
             state.cache.move_to_end(key)
     if hit is None:
+        # Only renders count against a client's limit; cached sheets are always served.
+        limiter = state.limiter
+        wait = limiter.hit(request.remote_addr or "-") if limiter else 0
+        if limiter and wait:
+            abort(429, retry_after=wait, description=(
+                f"this address has asked for {plural(limiter.limit, 'new fact sheet')} in "
+                f"the last minute; new ones can be made again in {plural(wait, 'second')}"))
         try:
             if state.renderer is None:
                 data, index = pdf.render_fitting(job)

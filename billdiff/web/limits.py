@@ -1,0 +1,65 @@
+"""Per-client limits on what costs the server most: rendering fact-sheet PDFs.
+
+A render takes a few hundred milliseconds of a worker process that renders one sheet at a
+time, so one client asking for many different sheets could keep everyone else waiting
+(RELIABILITY.md D2).  Only renders count: a sheet already in the cache costs nothing and is
+never refused.
+
+The counts live in this process.  With several server processes each keeps its own, so the
+effective limit is the per-process limit times the number of processes; each process also has
+its own renderer, so that is still a bound on the load each renderer sees.  A shared store
+(Redis) would make the limit exact across processes; it is not needed for the bound.
+
+Behind a reverse proxy, set ``BILLDIFF_PROXY_HOPS`` to the number of proxies in front of the
+app so that clients are told apart by their own address, not the proxy's (the app then trusts
+that many ``X-Forwarded-For`` entries and no more).
+"""
+
+from __future__ import annotations
+
+import math
+import threading
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable
+
+
+class RateLimiter:
+    """At most *limit* events per client in any *window* seconds (a sliding window).
+
+    Thread-safe.  Remembers at most *max_clients* clients, forgetting the least recently
+    seen first, so that memory stays bounded whatever the number of addresses.
+    """
+
+    def __init__(self, limit: int, window: float = 60.0, *, max_clients: int = 10_000,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        if limit < 1 or window <= 0:
+            raise ValueError("a rate limit needs a positive count and window")
+        self.limit = limit
+        self.window = window
+        self.max_clients = max_clients
+        self._clock = clock
+        self._events: OrderedDict[str, deque[float]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def hit(self, client: str) -> int:
+        """Count one event for *client*: 0 if it is allowed, else the whole seconds to wait
+        before the next one would be (the event is then not counted)."""
+        now = self._clock()
+        with self._lock:
+            events = self._events.get(client)
+            if events is None:
+                events = self._events[client] = deque()
+                while len(self._events) > self.max_clients:
+                    self._events.popitem(last=False)
+            else:
+                self._events.move_to_end(client)
+            while events and events[0] <= now - self.window:
+                events.popleft()
+            if len(events) >= self.limit:
+                return max(1, math.ceil(events[0] + self.window - now))
+            events.append(now)
+            return 0
+
+
+__all__ = ["RateLimiter"]
