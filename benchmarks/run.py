@@ -34,6 +34,9 @@ sys.path.insert(0, str(ROOT))
 from billdiff.compare import compare_documents  # noqa: E402
 from billdiff.diff import diff_texts  # noqa: E402
 
+#: A row that starts a new paragraph (other empty rows are dropped).
+PARAGRAPH = "\n"
+
 #: Measured numbers the targets table reads: name -> seconds (or MB, or a ratio).
 RESULTS: dict[str, float] = {}
 
@@ -270,10 +273,11 @@ def bench_factsheet(reps: int) -> list[str]:
                 html_file.as_uri()]
         # time and memory in separate runs: sampling memory costs CPU the timing would feel
         times = interleaved({k: (lambda c=c: wall(c)) for k, c in cmds.items()}, reps)
-        memory: dict[str, list[tuple[float, str]]] = {k: [] for k in cmds}
+        memory: dict[str, list[tuple[float, str, float]]] = {k: [] for k in cmds}
         for _ in range(3):
             for k, c in cmds.items():
                 memory[k].append(_peak_memory(c))
+        interval = max(v[2] for vals in memory.values() for v in vals)
         for k in cmds:
             peak = max(v[0] for v in memory[k])
             if k == "billdiff":
@@ -283,8 +287,9 @@ def bench_factsheet(reps: int) -> list[str]:
                      else "baseline: headless Chromium `--print-to-pdf` of the same HTML")
             rows.append(f"| {label} | {ms(times[k])}; peak memory {peak:.0f} MB |")
         how = memory["billdiff"][0][1]
-    rows += ["", f"Peak memory counts all of a command's processes: {how}, sampled every "
-             "few milliseconds from `/proc`."]
+    rows += [PARAGRAPH, f"Peak memory counts all of a command's processes: {how}, sampled "
+             f"from `/proc` about every {interval * 1000:.0f} ms (the slowest run's average; "
+             "at least 2 ms)."]
     return rows
 
 
@@ -331,8 +336,9 @@ def _frames(pid: int) -> set[int]:
                 if "-" in head and not head.endswith(":"):
                     start, end = (int(x, 16) for x in head.split("-"))
                     current = (start, end)
-                elif head == "Rss:" and current is not None and int(line.split()[1]) > 0 \
-                        and "[vsyscall]" not in line:
+                    if "[vsyscall]" in line:
+                        current = None  # not a real mapping: pagemap cannot read it
+                elif head == "Rss:" and current is not None and int(line.split()[1]) > 0:
                     ranges.append(current)
         with open(f"/proc/{pid}/pagemap", "rb") as pagemap:
             for start, end in ranges:
@@ -345,8 +351,9 @@ def _frames(pid: int) -> set[int]:
     return frames
 
 
-def _peak_memory(cmd: list[str]) -> tuple[float, str]:
-    """Peak memory in MB of a command and all its processes, and how it was counted.
+def _peak_memory(cmd: list[str]) -> tuple[float, str, float]:
+    """Peak memory in MB of a command and all its processes, how it was counted, and the
+    average time between samples.
 
     Each page counted once however many of the processes share it: the union of their
     resident page frames, sampled every few ms from ``/proc/<pid>/pagemap`` (needs root).
@@ -357,10 +364,12 @@ def _peak_memory(cmd: list[str]) -> tuple[float, str]:
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     if not Path(f"/proc/{proc.pid}/smaps_rollup").exists():
         _, _, usage = os.wait4(proc.pid, 0)
-        return usage.ru_maxrss / 1024, "peak RSS of the largest process"
+        return usage.ru_maxrss / 1024, "peak RSS of the largest process", 0.0
     exact = bool(_frames(os.getpid()))
-    peak = 0
+    peak = samples = 0
+    start = time.perf_counter()
     while proc.poll() is None:
+        samples += 1
         pids = _process_tree(proc.pid)
         if exact:
             size = len(set().union(*(_frames(pid) for pid in pids))) * _PAGE // 1024
@@ -368,8 +377,9 @@ def _peak_memory(cmd: list[str]) -> tuple[float, str]:
             size = sum(_pss_kb(pid) for pid in pids)
         peak = max(peak, size)
         time.sleep(0.002)
-    return peak / 1024, ("resident pages of all its processes, each page once" if exact
-                         else "sum of the processes' proportional set sizes")
+    how = ("resident pages of all its processes, each page once" if exact
+           else "sum of the processes' proportional set sizes")
+    return peak / 1024, how, (time.perf_counter() - start) / max(samples, 1)
 
 
 TARGETS = (
@@ -433,8 +443,9 @@ def main() -> None:
             continue
         print(f"== {title}", file=sys.stderr)
         rows = fn(args.reps)
-        out += [f"## {title}", "", *[r for r in rows if r], ""]
-        print("\n".join(r for r in rows if r), file=sys.stderr)
+        kept = ["" if r is PARAGRAPH else r for r in rows if r]
+        out += [f"## {title}", "", *kept, ""]
+        print("\n".join(kept), file=sys.stderr)
     out += targets_table()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.append(f"Peak memory of the benchmark process: {peak:.0f} MB.")

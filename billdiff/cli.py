@@ -521,10 +521,10 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     renderer = pdf.BoundedRenderer(timeout=CLI_RENDER_TIMEOUT,
                                    start_method="fork" if single else None)
     renderer.start()
-    if single:
-        # Nor does this short-lived process's collector copy the pages the two share.
-        import gc
+    import gc
 
+    if single:
+        # Nor does this process's collector copy the pages the two share (until it is done).
         gc.freeze()
     try:
         from billdiff import factsheet
@@ -536,6 +536,8 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
         data, sheet = factsheet.make_pdf(corpus, request, org, renderer=renderer)
     finally:
         renderer.close()
+        if single:
+            gc.unfreeze()
     if as_html:
         data = factsheet.render_html(sheet).encode("utf-8")
     write_atomically(out, data, force=force)

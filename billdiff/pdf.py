@@ -29,6 +29,7 @@ import gc
 import hashlib
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import posixpath
 import re
@@ -146,7 +147,7 @@ def load_weasyprint() -> None:
         finder = ldconfig_finder()
         real = ctypes.util.find_library
         if finder is not None:
-            ctypes.util.find_library = finder
+            ctypes.util.find_library = finder  # type: ignore[assignment]
             try:
                 import weasyprint  # noqa: F401
             except OSError:
@@ -455,7 +456,10 @@ def _address_space() -> int:
 
 def _worker_main(conn: Any, memory: int) -> None:  # pragma: no cover - runs in the child
     import resource
+    import signal
 
+    # Ctrl-C reaches the whole process group; the parent decides, and stops this worker.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory:
         # *memory* is the render's budget on top of what the worker starts with: a worker
         # forked from a large process begins with that process's address space.
@@ -467,19 +471,31 @@ def _worker_main(conn: Any, memory: int) -> None:  # pragma: no cover - runs in 
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     # Load WeasyPrint before the first job arrives: the parent prepares that job meanwhile.
     # Its modules live as long as the worker; frozen, later collections skip them.
+    load_error = None
     try:
         load_weasyprint()
-    except Exception:  # noqa: BLE001 - the first job reports it (it imports WeasyPrint again)
-        pass
+    except (ImportError, OSError) as err:
+        load_error = f"WeasyPrint could not be loaded: {err}"
     gc.freeze()
-    _warm_up()
+    if load_error is None:
+        _warm_up()
+    # A worker must not outlive its parent (killed, say, by SIGTERM or the OOM killer): a
+    # forked one holds both ends of the pipe, so it would never see the pipe close.
+    parent = multiprocessing.parent_process()
+    watched = [conn] + ([parent.sentinel] if parent is not None else [])
     while True:
         try:
+            ready = multiprocessing.connection.wait(watched)
+            if conn not in ready:
+                return  # the parent is gone
             job = conn.recv()
         except (EOFError, OSError):
             return
         if job is None:
             return
+        if load_error is not None:
+            conn.send(("error", ("PdfError", load_error)))
+            continue
         func, args = job
         try:
             conn.send(("ok", func(*args)))
@@ -588,8 +604,8 @@ class BoundedRenderer:
         that requests cannot pile up behind a slow render (RELIABILITY.md D1).
         """
         if not self._lock.acquire(timeout=self.timeout):
-            raise RendererBusy("the PDF maker is busy with other fact sheets; try again in a "
-                               "minute")
+            raise RendererBusy("the PDF maker is busy with other fact sheets; try again in "
+                               "half a minute")
         try:
             return self._run_locked(func, args)
         finally:

@@ -360,3 +360,26 @@ def test_web_busy_or_slow_renderer_gives_a_clear_503(tmp_path: Path) -> None:
     with app.app_context():
         _state().renderer = None  # in-process again: the page comes back
     assert client.get(f"/factsheet.pdf?a={A}&b={B}").status_code == 200
+
+
+@pytest.mark.parametrize("delay", [0.1, 0.5])
+def test_cli_killed_leaves_no_worker_behind(delay: float, tmp_path: Path) -> None:
+    """A worker that outlived the command would hold its output pipes open: reading them to
+    the end would then never finish."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    out = tmp_path / "x.pdf"
+    proc = subprocess.Popen([sys.executable, "-m", "billdiff", "--bills", str(GOLDEN_CORPUS),
+                             "factsheet", A, B, "--out", str(out)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(delay)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.communicate(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        pytest.fail("the PDF worker outlived the killed command")
+    assert not out.exists() or proc.returncode == 0

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from billdiff.web.limits import RateLimiter
+from billdiff.web.limits import RateLimiter, client_key
 
 GOLDEN_CORPUS = Path(__file__).resolve().parent / "golden" / "corpus"
 A, B = "mgl-c6-s220-2020", "ma-194-s1053"
@@ -45,6 +45,15 @@ def test_clients_remembered_are_bounded() -> None:
     assert limiter.hit("c") == 0  # b, the least recent, is forgotten
     assert limiter.hit("a") > 0
     assert limiter.hit("b") == 0
+
+
+def test_clients_are_addresses_and_ipv6_networks() -> None:
+    assert client_key("192.0.2.9") == "192.0.2.9"
+    assert client_key("2001:db8:1:2:3:4:5:6") == client_key("2001:db8:1:2:ffff::1") \
+        == "2001:db8:1:2::/64"
+    assert client_key("2001:db8:1:3::1") != client_key("2001:db8:1:2::1")
+    assert client_key("::ffff:192.0.2.1") == "192.0.2.1"
+    assert client_key(None) == client_key("") == "-"
 
 
 @pytest.mark.parametrize(("limit", "window"), [(0, 60.0), (1, 0.0)])

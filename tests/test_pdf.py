@@ -456,20 +456,50 @@ def test_ldconfig_finder_steps_aside_when_it_could_differ(monkeypatch) -> None:
     assert pdf.ldconfig_finder() is None
 
 
-def test_weasyprint_loads_with_the_real_lookups_when_the_quick_ones_fail() -> None:
+def test_weasyprint_import_is_retried_with_the_real_lookups_if_the_quick_one_fails() -> None:
     import sys
 
-    code = ("import ctypes.util, billdiff.pdf as p\n"
-            "real = ctypes.util.find_library\n"
-            "p.ldconfig_finder = lambda: (lambda name: None)\n"
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the quick lookups are for Linux only")
+    # The first import of WeasyPrint's library module fails as a missing library would.
+    code = ("import sys, ctypes.util, billdiff.pdf as p\n"
+            "real, seen = ctypes.util.find_library, []\n"
+            "class FailOnce:\n"
+            "    def find_spec(self, name, path=None, target=None):\n"
+            "        if name == 'weasyprint.text.ffi' and not seen:\n"
+            "            seen.append(ctypes.util.find_library is real)\n"
+            "            raise OSError('cannot load library libpango-1.0-0')\n"
+            "sys.meta_path.insert(0, FailOnce())\n"
             "p.load_weasyprint()\n"
-            "import weasyprint.text.ffi as f\n"
-            "print(f.pango is not None, ctypes.util.find_library is real)\n")
+            "import weasyprint, weasyprint.text.ffi as f\n"
+            "print(seen, f.pango is not None, ctypes.util.find_library is real,\n"
+            "      weasyprint.HTML is not None)\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
                           timeout=120, check=False)
     assert done.returncode == 0, done.stderr
-    # the failed quick attempt printed WeasyPrint's hint; the real one then succeeded
-    assert done.stdout.splitlines()[-1] == "True True"
+    # the quick attempt (lookups swapped) failed; the retry with the real ones loaded it all
+    assert done.stdout.strip() == "[False] True True True"
+
+
+def test_weasyprint_is_loaded_with_the_quick_lookups() -> None:
+    import sys
+
+    if not sys.platform.startswith("linux"):
+        pytest.skip("the quick lookups are for Linux only")
+    code = ("import ctypes.util, billdiff.pdf as p\n"
+            "real, quick, asked = ctypes.util.find_library, p.ldconfig_finder, []\n"
+            "def counting():\n"
+            "    find = quick()\n"
+            "    return lambda name: asked.append(name) or find(name)\n"
+            "p.ldconfig_finder = counting\n"
+            "p.load_weasyprint()\n"
+            "print(len(asked), ctypes.util.find_library is real)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    asked, restored = done.stdout.split()
+    assert int(asked) >= 5  # every library WeasyPrint opened was found the quick way
+    assert restored == "True"
 
 
 # -- static checks (RELIABILITY.md §G items 1-2) ----------------------------------------------
@@ -494,6 +524,36 @@ def test_security_floor_and_call_sites() -> None:
                 assert value.value is False, path
             if name in ("HTML", "CSS"):
                 assert "url_fetcher" in keywords, f"{path}: {name}( without url_fetcher"
+
+
+def allocate(size: int) -> int:
+    """A job for the worker that needs *size* bytes."""
+    return len(bytearray(size))
+
+
+def test_forked_worker_memory_budget_is_enforced() -> None:
+    renderer = pdf.BoundedRenderer(timeout=30.0, memory=300 * 1024 * 1024, start_method="fork")
+    try:
+        assert renderer.run(allocate, 100 * 1024 * 1024) == 100 * 1024 * 1024
+        with pytest.raises(pdf.RenderTooLarge, match="memory"):
+            renderer.run(allocate, 400 * 1024 * 1024)
+        assert renderer.run(allocate, 1024) == 1024  # a fresh worker took over
+    finally:
+        renderer.close()
+
+
+def test_worker_reports_why_weasyprint_could_not_be_loaded(monkeypatch) -> None:
+    def broken() -> None:
+        raise OSError("cannot load library 'libpango-1.0-0': no such file")
+
+    monkeypatch.setattr(pdf, "load_weasyprint", broken)  # the forked worker inherits it
+    renderer = pdf.BoundedRenderer(timeout=30.0, start_method="fork")
+    try:
+        with pytest.raises(pdf.PdfError, match="WeasyPrint could not be loaded: cannot load "
+                                               "library 'libpango-1.0-0'"):
+            renderer.run(pdf.render_pdf, "<p>x</p>")
+    finally:
+        renderer.close()
 
 
 def test_bounded_renderer_turns_away_a_caller_after_waiting_one_time_limit() -> None:

@@ -37,7 +37,7 @@ from flask import Blueprint, Response, abort, current_app, request, url_for
 
 from billdiff.errors import BilldiffError, NotFound
 from billdiff.settings import STATIC_DIR
-from billdiff.web.limits import RateLimiter
+from billdiff.web.limits import RateLimiter, client_key
 from billdiff.wording import plural
 
 bp = Blueprint("factsheet", __name__, static_folder=str(STATIC_DIR),
@@ -136,7 +136,7 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
     if hit is None:
         # Only renders count against a client's limit; cached sheets are always served.
         limiter = state.limiter
-        wait = limiter.hit(request.remote_addr or "-") if limiter else 0
+        wait = limiter.hit(client_key(request.remote_addr)) if limiter else 0
         if limiter and wait:
             abort(429, retry_after=wait, description=(
                 f"this address has asked for {plural(limiter.limit, 'new fact sheet')} in "
@@ -147,6 +147,8 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
             else:
                 data, index = state.renderer.run(pdf.render_fitting, job)
         except (pdf.RenderTimeout, pdf.RendererBusy) as err:
+            current_app.logger.warning("fact sheet not made (%s): %s", type(err).__name__,
+                                       err.message)
             abort(503, description=err.message, retry_after=RETRY_AFTER)
         except pdf.RenderTooLarge as err:
             abort(413, description=err.message)

@@ -17,6 +17,7 @@ that many ``X-Forwarded-For`` entries and no more).
 
 from __future__ import annotations
 
+import ipaddress
 import math
 import threading
 import time
@@ -45,8 +46,8 @@ class RateLimiter:
     def hit(self, client: str) -> int:
         """Count one event for *client*: 0 if it is allowed, else the whole seconds to wait
         before the next one would be (the event is then not counted)."""
-        now = self._clock()
         with self._lock:
+            now = self._clock()
             events = self._events.get(client)
             if events is None:
                 events = self._events[client] = deque()
@@ -62,4 +63,22 @@ class RateLimiter:
             return 0
 
 
-__all__ = ["RateLimiter"]
+def client_key(address: str | None) -> str:
+    """Whom a request is counted against: its IPv4 address, or the /64 network of its IPv6
+    address (one subscriber is usually given a whole /64, and could otherwise rotate through
+    it)."""
+    if not address:
+        return "-"
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if ip.version == 6:
+        mapped = ip.ipv4_mapped
+        if mapped is not None:
+            return str(mapped)
+        return str(ipaddress.ip_network(f"{ip}/64", strict=False))
+    return str(ip)
+
+
+__all__ = ["RateLimiter", "client_key"]
