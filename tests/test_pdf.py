@@ -456,11 +456,19 @@ def test_ldconfig_finder_steps_aside_when_it_could_differ(monkeypatch) -> None:
     assert pdf.ldconfig_finder() is None
 
 
-def test_weasyprint_import_is_retried_with_the_real_lookups_if_the_quick_one_fails() -> None:
+def _fresh_python(code: str) -> str:
+    """What *code* prints in a new interpreter (the quick lookups are tried on Linux only)."""
     import sys
 
     if not sys.platform.startswith("linux"):
         pytest.skip("the quick lookups are for Linux only")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    return done.stdout.strip()
+
+
+def test_weasyprint_import_is_retried_with_the_real_lookups_if_the_quick_one_fails() -> None:
     # The first import of WeasyPrint's library module fails as a missing library would.
     code = ("import sys, ctypes.util, billdiff.pdf as p\n"
             "real, seen = ctypes.util.find_library, []\n"
@@ -474,18 +482,11 @@ def test_weasyprint_import_is_retried_with_the_real_lookups_if_the_quick_one_fai
             "import weasyprint, weasyprint.text.ffi as f\n"
             "print(seen, f.pango is not None, ctypes.util.find_library is real,\n"
             "      weasyprint.HTML is not None)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
     # the quick attempt (lookups swapped) failed; the retry with the real ones loaded it all
-    assert done.stdout.strip() == "[False] True True True"
+    assert _fresh_python(code) == "[False] True True True"
 
 
 def test_weasyprint_is_loaded_with_the_quick_lookups() -> None:
-    import sys
-
-    if not sys.platform.startswith("linux"):
-        pytest.skip("the quick lookups are for Linux only")
     code = ("import ctypes.util, billdiff.pdf as p\n"
             "real, quick, asked = ctypes.util.find_library, p.ldconfig_finder, []\n"
             "def counting():\n"
@@ -494,12 +495,9 @@ def test_weasyprint_is_loaded_with_the_quick_lookups() -> None:
             "p.ldconfig_finder = counting\n"
             "p.load_weasyprint()\n"
             "print(len(asked), ctypes.util.find_library is real)\n")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=120, check=False)
-    assert done.returncode == 0, done.stderr
-    asked, restored = done.stdout.split()
-    assert int(asked) >= 5  # every library WeasyPrint opened was found the quick way
-    assert restored == "True"
+    asked, restored = _fresh_python(code).split()
+    assert int(asked) >= 5  # WeasyPrint's lookups went to the quick finder
+    assert restored == "True"  # and only while it was being imported
 
 
 # -- static checks (RELIABILITY.md §G items 1-2) ----------------------------------------------
