@@ -277,7 +277,6 @@ def bench_factsheet(reps: int) -> list[str]:
         for _ in range(3):
             for k, c in cmds.items():
                 memory[k].append(_peak_memory(c))
-        interval = max(v[2] for vals in memory.values() for v in vals)
         for k in cmds:
             peak = max(v[0] for v in memory[k])
             if k == "billdiff":
@@ -285,11 +284,14 @@ def bench_factsheet(reps: int) -> list[str]:
             label = ("`billdiff factsheet` whole process (fits from scratch; the command and "
                      "its PDF worker)" if k == "billdiff"
                      else "baseline: headless Chromium `--print-to-pdf` of the same HTML")
-            rows.append(f"| {label} | {ms(times[k])}; peak memory {peak:.0f} MB |")
+            every = max(v[2] for v in memory[k]) * 1000
+            rows.append(f"| {label} | {ms(times[k])}; peak memory {peak:.0f} MB (sampled about "
+                        f"every {every:.0f} ms) |")
         how = memory["billdiff"][0][1]
-    rows += [PARAGRAPH, f"Peak memory counts all of a command's processes: {how}, sampled "
-             f"from `/proc` about every {interval * 1000:.0f} ms (the slowest run's average; "
-             "at least 2 ms)."]
+    rows += [PARAGRAPH, f"Peak memory counts all of a command's processes: {how}, read from "
+             "`/proc` as often as the reading allows (a pause of 2 ms between readings; a "
+             "tree of many large processes takes longer to read, so its brief peaks may be "
+             "missed)."]
     return rows
 
 
