@@ -455,9 +455,12 @@ def _address_space() -> int:
 
 
 def _worker_main(conn: Any, memory: int) -> None:  # pragma: no cover - runs in the child
-    import resource
     import signal
 
+    try:
+        import resource
+    except ImportError:  # Windows: no address-space limit there; the time limit still holds
+        memory = 0
     # Ctrl-C reaches the whole process group; the parent decides, and stops this worker.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     if memory:
