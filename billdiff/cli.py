@@ -7,9 +7,11 @@ where and how to fix it; set ``BILLDIFF_DEBUG=1`` to see a traceback.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 import sys
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
@@ -515,14 +517,10 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     # The PDF is made in a worker process started now: it loads WeasyPrint (about a third of
     # a second) while this process loads the corpus and prepares the page.  ``fork`` is
     # instant, and safe in a process of one thread on Linux; elsewhere the default applies.
-    import threading
-
     single = sys.platform.startswith("linux") and threading.active_count() == 1
     renderer = pdf.BoundedRenderer(timeout=CLI_RENDER_TIMEOUT,
                                    start_method="fork" if single else None)
     renderer.start()
-    import gc
-
     if single:
         # Nor does this process's collector copy the pages the two share (until it is done).
         gc.freeze()
