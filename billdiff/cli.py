@@ -72,6 +72,12 @@ def _fail(message: str) -> NoReturn:
     raise UserError(message)
 
 
+def _refuse_existing(out: Path | None, force: bool) -> None:
+    """Refuse an existing ``--out`` before any work (the write refuses it again, atomically)."""
+    if out is not None and out.exists() and not force:
+        _fail(f"{out}: already exists (pass --force to replace it)")
+
+
 def get_corpus(ctx: click.Context) -> Corpus:
     """The corpus named by ``--bills`` (loaded once per command, checked clean)."""
     from billdiff.load import load_corpus
@@ -276,8 +282,7 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
     from billdiff.importers import dump_document, run_import
     from billdiff.model import iter_sections
 
-    if out is not None and out.exists() and not force:
-        _fail(f"{out}: already exists (pass --force to replace it)")
+    _refuse_existing(out, force)
     document = run_import(path, fmt, doc_id, source_url=source_url, official=not unofficial,
                           completeness=completeness, status=text_status)
     if related:
@@ -366,8 +371,7 @@ def fetch_bill_cmd(court: int, number: str, api_base: str | None, timeout: float
     """Fetch bill NUMBER (e.g. S1053) of General Court COURT (e.g. 194) as a document."""
     from billdiff.fetch import fetch_ma_bill
 
-    if out is not None and out.exists() and not force:
-        _fail(f"{out}: already exists (pass --force to replace it)")
+    _refuse_existing(out, force)
     _emit_document(fetch_ma_bill(court, number, api_base=api_base, timeout=timeout,
                                  doc_id=doc_id), out, force)
 
@@ -381,8 +385,7 @@ def fetch_mgl_cmd(chapter: str, section: str, api_base: str | None, timeout: flo
     """Fetch section SECTION of chapter CHAPTER of the General Laws (e.g. 6 220)."""
     from billdiff.fetch import fetch_mgl
 
-    if out is not None and out.exists() and not force:
-        _fail(f"{out}: already exists (pass --force to replace it)")
+    _refuse_existing(out, force)
     _emit_document(fetch_mgl(chapter, section, api_base=api_base, timeout=timeout,
                              doc_id=doc_id), out, force)
 
@@ -503,8 +506,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
 
     from billdiff import pdf
 
-    if out.exists() and not force:
-        _fail(f"{out}: already exists (pass --force to replace it)")
+    _refuse_existing(out, force)
     if not out.parent.is_dir() if str(out.parent) else False:
         _fail(f"{out}: folder {out.parent} does not exist")
     if out.parent.is_dir() and not os.access(out.parent, os.W_OK):

@@ -1,4 +1,9 @@
-"""Writing files a user asked for: whole or not at all, never over a file without ``force``.
+"""Reading files with a size cap, and writing files a user asked for: whole or not at all,
+never over a file without ``force``.
+
+:func:`read_limited` is the one way billdiff reads a file it was given (corpus YAML, DC Code
+XML, plain text and PDF imports): one open, the size checked before reading and again on what
+was read (a file can grow meanwhile), errors that name the file and the limit.
 
 One implementation for every command that writes (``compare --out``, ``import``, ``fetch``,
 ``factsheet``): the data goes to a temporary file in the same folder, is flushed to disk, gets
@@ -13,7 +18,34 @@ import os
 import tempfile
 from pathlib import Path
 
-from billdiff.errors import BilldiffError
+from billdiff.errors import BilldiffError, InputTooLarge
+
+
+def read_limited(path: str | os.PathLike[str], limit: int, *, where: str | None = None,
+                 limit_for: str = "", size_fix: str | None = None,
+                 read_fix: str | None = "check the path") -> bytes:
+    """The bytes of *path*, never more than *limit* of them.
+
+    :class:`InputTooLarge` ("file is N bytes, over the L-byte limit" + *limit_for*, with
+    *size_fix*) if it is larger; :class:`BilldiffError` ("cannot read file: ...", with
+    *read_fix*) if it cannot be opened or read.  *where* names the file in errors (default:
+    the path).
+    """
+    where = where or os.fspath(path)
+    data = b""
+    try:
+        with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size <= limit:
+                data = handle.read(limit + 1)
+    except OSError as err:
+        raise BilldiffError(f"cannot read file: {err.strerror or err}", where=where,
+                            fix=read_fix) from err
+    if size > limit or len(data) > limit:
+        amount = f"{size:,} bytes" if size > limit else f"more than {limit:,} bytes"
+        raise InputTooLarge(f"file is {amount}, over the {limit:,}-byte limit{limit_for}",
+                            where=where, fix=size_fix)
+    return data
 
 
 def _umask() -> int:

@@ -19,7 +19,8 @@ import yaml
 from pydantic import BaseModel, ValidationError
 
 from billdiff import settings
-from billdiff.errors import LoadError, NotFound
+from billdiff.errors import BilldiffError, LoadError, NotFound
+from billdiff.files import read_limited
 from billdiff.model import (
     Analysis,
     AnalysisFile,
@@ -157,19 +158,10 @@ def read_yaml(path: Path, display: str | None = None) -> tuple[Any, dict[tuple[A
     """
     name = display or str(path)
     try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise LoadError(f"cannot read file: {err.strerror or err}", where=name) from err
-    limit = settings.max_file_bytes()
-    if size > limit:
-        raise LoadError(
-            f"file is {size:,} bytes, over the {limit:,}-byte limit",
-            where=name, fix="split it, or raise BILLDIFF_MAX_FILE_BYTES",
-        )
-    try:
-        raw = path.read_bytes()
-    except OSError as err:
-        raise LoadError(f"cannot read file: {err.strerror or err}", where=name) from err
+        raw = read_limited(path, settings.max_file_bytes(), where=name, read_fix=None,
+                           size_fix="split it, or raise BILLDIFF_MAX_FILE_BYTES")
+    except BilldiffError as err:
+        raise LoadError(err.what, where=name, fix=err.fix) from err
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as err:

@@ -58,6 +58,7 @@ from defusedxml import DefusedXmlException
 from pydantic import ValidationError
 
 from billdiff.errors import BilldiffError, InputTooLarge
+from billdiff.files import read_limited
 from billdiff.model import (
     Completeness,
     Document,
@@ -167,29 +168,13 @@ class _Reader:
 
     def parse(self, path: Path, expect: str) -> Element:
         where = str(path)
-        try:
-            size = path.stat().st_size
-        except OSError as err:
-            raise BilldiffError(
-                f"cannot read file: {err.strerror or err}", where=where,
-                fix="check the path",
-            ) from err
-        if size > MAX_FILE_BYTES:
-            raise InputTooLarge(
-                f"file is {size:,} bytes, over the {MAX_FILE_BYTES:,}-byte limit for one DC Code "
-                "XML file", where=where, fix="a D.C. Code section file is far smaller; check it",
-            )
-        if self.total + size > MAX_TOTAL_BYTES:
+        raw = read_limited(path, MAX_FILE_BYTES, limit_for=" for one DC Code XML file",
+                           size_fix="a D.C. Code section file is far smaller; check it")
+        if self.total + len(raw) > MAX_TOTAL_BYTES:
             raise InputTooLarge(
                 f"the files of this import come to more than the {MAX_TOTAL_BYTES:,}-byte limit",
                 where=where, fix="import one title folder at a time",
             )
-        try:
-            raw = path.read_bytes()
-        except OSError as err:
-            raise BilldiffError(
-                f"cannot read file: {err.strerror or err}", where=where, fix="check the path"
-            ) from err
         self.total += len(raw)
         self.files += 1
         self.hasher.update(raw)

@@ -10,6 +10,7 @@ when it carries the Legislature's markers, else to :func:`~billdiff.importers.pl
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import shutil
 import subprocess
@@ -21,11 +22,11 @@ from billdiff.errors import BilldiffError
 from billdiff.importers.ma_bill import looks_like_ma_bill, parse_ma_bill
 from billdiff.importers.plain import (
     MAX_INPUT_BYTES,
-    check_file_size,
     check_size,
     file_provenance,
     import_status,
     parse_plain,
+    read_input,
 )
 from billdiff.model import Completeness, Document, TextStatus
 
@@ -39,18 +40,23 @@ DC_NAMESPACE = "https://code.dccouncil.us/schemas/dc-library"
 Extractor = Literal["auto", "pdftotext", "pypdf"]
 
 
-def _check_pdf(path: Path) -> bytes:
-    where = str(path)
-    check_file_size(path, MAX_PDF_BYTES)
-    with path.open("rb") as handle:
-        head = handle.read(1024)
-    if b"%PDF-" not in head:
-        raise BilldiffError("not a PDF file (no %PDF- header)", where=where,
+def _read_pdf(path: Path) -> bytes:
+    """The PDF's bytes (read once, size-capped); a clear error if it is not a PDF."""
+    data = read_input(path, MAX_PDF_BYTES)
+    if b"%PDF-" not in data[:1024]:
+        raise BilldiffError("not a PDF file (no %PDF- header)", where=str(path),
                             fix="pass a PDF, or choose --format plain or ma-bill for text")
-    return path.read_bytes()
+    return data
 
 
-def extract_text(path: Path, *, extractor: Extractor = "auto",
+def _tool(extractor: Extractor) -> str:
+    """The extractor *extractor* stands for: ``pdftotext`` or ``pypdf``."""
+    if extractor == "pdftotext" or (extractor == "auto" and shutil.which("pdftotext")):
+        return "pdftotext"
+    return "pypdf"
+
+
+def extract_text(path: str | Path, *, extractor: Extractor = "auto",
                  timeout: float = PDFTOTEXT_TIMEOUT) -> str:
     """The text of a PDF, pages separated by form feeds.
 
@@ -60,9 +66,11 @@ def extract_text(path: Path, *, extractor: Extractor = "auto",
     text layer (a scanned image).
     """
     path = Path(path)
-    _check_pdf(path)
-    use_poppler = extractor == "pdftotext" or (extractor == "auto" and shutil.which("pdftotext"))
-    text = _pdftotext(path, timeout) if use_poppler else _pypdf(path)
+    return _extract(path, _read_pdf(path), _tool(extractor), timeout)
+
+
+def _extract(path: Path, data: bytes, tool: str, timeout: float) -> str:
+    text = _pdftotext(path, timeout) if tool == "pdftotext" else _pypdf(data, str(path))
     check_size(len(text.encode("utf-8", "surrogatepass")), str(path), MAX_INPUT_BYTES)
     if not text.replace("\f", "").strip():
         raise BilldiffError(
@@ -95,16 +103,15 @@ def _pdftotext(path: Path, timeout: float) -> str:
     return done.stdout.decode("utf-8", "replace")
 
 
-def _pypdf(path: Path) -> str:
+def _pypdf(data: bytes, where: str) -> str:
     import pypdf  # lazily: only this path needs it
     from pypdf.errors import PyPdfError
 
-    where = str(path)
     logging.getLogger("pypdf").setLevel(logging.ERROR)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            reader = pypdf.PdfReader(str(path))
+            reader = pypdf.PdfReader(io.BytesIO(data))
             if reader.is_encrypted:
                 try:
                     ok = reader.decrypt("")
@@ -137,11 +144,10 @@ def import_pdf(path: Path, doc_id: str, *, extractor: Extractor = "auto",
     """
     path = Path(path)
     value = import_status(status, official)
-    data = _check_pdf(path)
+    data = _read_pdf(path)
     checksum = "sha256:" + hashlib.sha256(data).hexdigest()
-    text = extract_text(path, extractor=extractor)
-    tool = "pdftotext" if extractor == "pdftotext" or (
-        extractor == "auto" and shutil.which("pdftotext")) else "pypdf"
+    tool = _tool(extractor)
+    text = _extract(path, data, tool, PDFTOTEXT_TIMEOUT)
     detail = f"text extracted with {tool}"
     description = f"PDF file {path.name}, {detail}"
     if looks_like_ma_bill(text):

@@ -51,6 +51,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from billdiff.errors import BilldiffError, InputTooLarge
+from billdiff.files import read_limited
 from billdiff.model import (
     ID_PATTERN,
     Completeness,
@@ -106,14 +107,11 @@ def check_size(n_bytes: int, where: str, limit: int = MAX_INPUT_BYTES) -> None:
         )
 
 
-def check_file_size(path: Path, limit: int = MAX_INPUT_BYTES) -> None:
-    """Raise a clear error if *path* cannot be read or is over *limit* bytes."""
-    try:
-        size = path.stat().st_size
-    except OSError as err:
-        raise BilldiffError(f"cannot read the file ({err.strerror})", where=str(path),
-                            fix="check the path") from err
-    check_size(size, str(path), limit)
+def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
+    """The bytes of an input file, with the import's size limit (:func:`read_limited`)."""
+    return read_limited(path, limit, limit_for=" for imports",
+                        size_fix="split the document, or import only the part you need",
+                        read_fix="check the path and its permissions")
 
 
 def read_text_file(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[str, str, list[str]]:
@@ -122,13 +120,7 @@ def read_text_file(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[str, str, 
     UTF-8 (with or without BOM) first; Windows-1252 as a fallback, with a note saying so.
     """
     where = str(path)
-    check_file_size(path, limit)
-    try:
-        data = path.read_bytes()
-    except OSError as err:
-        raise BilldiffError(f"cannot read the file ({err.strerror})", where=where,
-                            fix="check the path and its permissions") from err
-    check_size(len(data), where, limit)
+    data = read_input(path, limit)
     checksum = "sha256:" + hashlib.sha256(data).hexdigest()
     notes: list[str] = []
     try:

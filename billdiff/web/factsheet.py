@@ -123,12 +123,7 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
     except BilldiffError as err:
         abort(400, description=err.what)
     job = factsheet.fit_job(sheets)
-    h = hashlib.sha256()
-    for part in (*job.candidates, *(k + "\0" for k in sorted(job.generated))):
-        h.update(part.encode("utf-8") + b"\0")
-    for name in sorted(job.generated):
-        h.update(job.generated[name])
-    key = h.hexdigest()
+    key = job.fingerprint()  # by content: every candidate page and every generated resource
     with _lock:
         hit = state.cache.get(key)
         if hit is not None:
