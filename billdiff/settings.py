@@ -10,11 +10,16 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
-#: The bundled corpus (the Massachusetts face-recognition dossier).
-DEFAULT_BILLS_DIR = PROJECT_ROOT / "bills"
-TEMPLATES_DIR = PROJECT_ROOT / "templates"
-STATIC_DIR = PROJECT_ROOT / "billdiff" / "static"
+#: The package folder: templates, static files and the bundled dossier ship inside it, so an
+#: installed billdiff (a wheel, ``pip install .``) finds them wherever it runs.
+PACKAGE_DIR = Path(__file__).resolve().parent
+#: The checkout (only meaningful in a git clone; nothing the package needs lives there).
+PROJECT_ROOT = PACKAGE_DIR.parent
+#: The bundled corpus (the Massachusetts face-recognition dossier; ``bills/`` in a checkout
+#: is a link to it).
+DEFAULT_BILLS_DIR = PACKAGE_DIR / "dossier"
+TEMPLATES_DIR = PACKAGE_DIR / "templates"
+STATIC_DIR = PACKAGE_DIR / "static"
 
 
 @dataclass(frozen=True)
