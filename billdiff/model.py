@@ -7,7 +7,8 @@ A corpus folder (``bills/`` by default) holds:
 - ``analyses/<document-id>.yaml``: the :class:`AnalysisFile` of one document (our plain-language
   reading of it, per topic);
 - ``sources.yaml``: the :class:`SourcesFile` (outside sources that analyses and facts cite);
-- ``facts.yaml``: the :class:`FactsFile` (facts for fact sheets, each with its sources).
+- ``facts.yaml``: the :class:`FactsFile` (facts for fact sheets, each with its sources);
+- ``glossary.yaml``: the :class:`GlossaryFile` (plain meanings of defined terms, cited).
 
 Every model forbids unknown fields, is frozen, and takes strings only as strings (strict), so a
 section number written ``1.10`` can never silently become ``1.1``.
@@ -71,6 +72,19 @@ class TextStatus(StrEnum):
     EXCERPT = "excerpt"
     SINGLE_SOURCE = "single-source"
     MISSING = "missing"
+
+
+class SectionRole(StrEnum):
+    """What a section is in its document.
+
+    - ``provision``: a provision of law (or of the bill): what a comparison counts.
+    - ``front-matter``: the parts of a printing around the provisions: cover and title pages,
+      petitioner lists, referral slips (pinslips), committee report pages, enacting clauses.
+      They are compared and shown apart; headline numbers never count them.
+    """
+
+    PROVISION = "provision"
+    FRONT_MATTER = "front-matter"
 
 
 class Completeness(StrEnum):
@@ -164,8 +178,14 @@ class Section(Strict):
     heading: StrictStr | None = None
     text: StrictStr = ""
     status: TextStatus
+    #: A provision of law, or the front matter of a printing (see :class:`SectionRole`).
+    role: SectionRole = SectionRole.PROVISION
     #: The text stops before the provision ends (cut off in the only copy obtained).
     truncated: StrictBool = False
+    #: Words the official text has here that this copy is known to lack (as its ``note``
+    #: records, e.g. a ``Section 220.`` before ``(a)``).  A comparison shows them apart, like
+    #: the part past a cut-off, and never counts them as a change.
+    lacks: tuple[ShortText, ...] = ()
     note: StrictStr | None = None
     source_url: Url | None = None
     topics: tuple[Id, ...] = ()
@@ -241,6 +261,12 @@ class Topic(Strict):
     why_it_matters: StrictStr | None = None
     #: What the "why it matters" text rests on (sources, or a document's sections).
     why_cites: tuple[Cite, ...] = ()
+    #: Whose case ``why_it_matters`` makes (pages label it "Why supporters say it matters"
+    #: for ``supporters``); ``neutral`` for a reason every side accepts.
+    why_from: Literal["supporters", "neutral"] = "supporters"
+    #: Views other than those of ``why_it_matters``, each cited; empty means no held source
+    #: records one (the pages say so openly).
+    other_views: tuple[Statement, ...] = ()
 
 
 class TopicsFile(Strict):
@@ -316,6 +342,23 @@ class FactsFile(Strict):
     """``facts.yaml``."""
 
     facts: tuple[Fact, ...]
+
+
+class TermMeaning(Strict):
+    """A defined term's plain meaning, in our words, cited (``glossary.yaml``).
+
+    ``term`` is the slug of the definition's section id (``..__def_<slug>``).  Not the law:
+    the glossary shows the bill's own words behind each meaning.
+    """
+
+    term: Id
+    meaning: tuple[Statement, ...] = Field(min_length=1)
+
+
+class GlossaryFile(Strict):
+    """``glossary.yaml``: plain meanings of the terms the documents define."""
+
+    terms: tuple[TermMeaning, ...]
 
 
 def iter_sections(sections: tuple[Section, ...], depth: int = 0) -> list[tuple[Section, int]]:
