@@ -13,8 +13,16 @@ from pathlib import Path
 
 import pytest
 
-from billdiff.load import load_corpus
-from billdiff.model import Document, Section, TextStatus, iter_sections
+from billdiff.load import load_corpus, parse_model
+from billdiff.model import (
+    Analysis,
+    Document,
+    GlossaryFile,
+    Section,
+    Statement,
+    TextStatus,
+    iter_sections,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 BILLS = ROOT / "bills"
@@ -30,13 +38,24 @@ NO_SOURCE_FILE = {"ma-192-h135"}
 #: text was not retrieved and no source says anything, the analysis says exactly that (one
 #: sentence citing the missing section and its official link), so the guide never shows a blank.
 MISSING_ANALYSES: dict[tuple[str, str], str] = {}
-#: The one value an attribute takes when the text that would settle it was not retrieved.
-UNKNOWN = "not known (text not retrieved)"
+#: The one value an attribute takes when the text that would settle it was not obtained.
+UNKNOWN = "not known (we don't have this part of the text)"
 #: Reading level limits (Flesch-Kincaid grade, as computed by textstat 0.7.8).
 MAX_GRADE_ANALYSIS = 8.0
 MAX_GRADE_WHY = 8.0
-MAX_GRADE_FACT = 9.0
+MAX_GRADE_FACT = 8.0
+#: Dale-Chall limits (textstat 0.7.8 ``dale_chall_readability_score``, which counts every word
+#: not on the easy-word list as hard, bill numbers and plurals included): each analysis at most
+#: 9.9 (grades 9-10), and half of them at most 8.4 (grades 7-8).
+MAX_DALE_CHALL_ANALYSIS = 9.9
+MAX_DALE_CHALL_MEDIAN = 8.4
 TEXTSTAT_VERSION = "0.7.8"
+#: The source with no author and no address: a sentence resting on it alone says so in words.
+UNSIGNED_NOTES = "third-party-reading"
+#: How such a sentence names it: the first time in an analysis in full, then as "the notes".
+UNSIGNED_NOTES_FULL = "unofficial notes by an unknown author"
+#: Words that must not appear in public text (data-gathering jargon readers do not know).
+JARGON = re.compile(r"third-party reading|pinslip|not retrieved", re.IGNORECASE)
 #: The sections whose text is cut off in the only copy obtained (cross-checks the rule below).
 TRUNCATED = {
     ("ma-192-s3084", "sec_220__subsec_a__def_facial-recognition"),
@@ -55,6 +74,15 @@ MAX_WORDS = 30
 @pytest.fixture(scope="module")
 def corpus():
     return load_corpus(BILLS)
+
+
+@pytest.fixture(scope="module")
+def glossary() -> GlossaryFile:
+    """``glossary.yaml``, parsed on its own (independent of whether the loader reads it)."""
+    parsed, problems, _ = parse_model(GlossaryFile, BILLS / "glossary.yaml", "glossary.yaml")
+    assert problems == [], [str(p) for p in problems]
+    assert parsed is not None
+    return parsed
 
 
 def body_lines(doc_id: str) -> list[str]:
@@ -87,6 +115,11 @@ def matches(body: list[str], text: str) -> list[range]:
 
 def sections(doc: Document) -> list[Section]:
     return [s for s, _ in iter_sections(doc.sections)]
+
+
+def has_words(section: Section) -> bool:
+    """True if we hold words of this section (its status is not ``missing``)."""
+    return section.status is not TextStatus.MISSING and bool(section.text.strip())
 
 
 # (1) ---------------------------------------------------------------------------------------
@@ -242,17 +275,22 @@ def test_analyses_without_official_text_say_so(corpus):
             assert analysis.footing == "secondary-sources", (doc_id, topic)
 
 
-def test_not_retrieved_statements_cite_the_missing_text(corpus):
-    """A sentence saying text was not retrieved links to the missing section (and so to the
+_SAYS_WE_LACK = re.compile(r"\bwe (don't|do not) have\b|\bnot retrieved\b", re.IGNORECASE)
+
+
+def test_not_held_statements_cite_the_missing_text(corpus, glossary):
+    """A sentence saying we don't have a text links to the missing section (and so to the
     official text)."""
-    for (doc_id, topic), analysis in corpus.analyses.items():
-        for statement in analysis.summary:
-            if "not retrieved" not in statement.text:
-                continue
-            cited = [corpus.section(c.document or doc_id, c.section)
-                     for c in statement.cites if c.section]
-            assert any(s.status is TextStatus.MISSING and s.source_url for s in cited), (
-                f"{doc_id}/{topic}: {statement.text!r} cites no missing section")
+    statements = [(f"{d}/{t}", d, st) for (d, t), a in corpus.analyses.items() for st in a.summary]
+    statements += [(f"glossary/{term.term}", None, st) for term in glossary.terms
+                   for st in term.meaning]
+    for where, doc_id, statement in statements:
+        if not _SAYS_WE_LACK.search(statement.text):
+            continue
+        cited = [corpus.section(c.document or doc_id, c.section)
+                 for c in statement.cites if c.section]
+        assert any(s.status is TextStatus.MISSING and s.source_url for s in cited), (
+            f"{where}: {statement.text!r} cites no missing section")
 
 
 def test_attributes_use_the_same_keys_across_versions(corpus):
@@ -290,13 +328,35 @@ def fk_grade():
     return textstat.flesch_kincaid_grade
 
 
+@pytest.fixture(scope="module")
+def dale_chall(fk_grade):
+    import textstat
+    return textstat.dale_chall_readability_score
+
+
+def analysis_text(analysis: Analysis) -> str:
+    """What the reading-level checks measure: an analysis's summary sentences, joined."""
+    return " ".join(s.text for s in analysis.summary)
+
+
 def test_analyses_read_at_grade_8_or_below(corpus, fk_grade):
     too_hard = {}
     for (doc_id, topic), analysis in corpus.analyses.items():
-        grade = fk_grade(" ".join(s.text for s in analysis.summary))
+        grade = fk_grade(analysis_text(analysis))
         if grade > MAX_GRADE_ANALYSIS:
             too_hard[f"{doc_id}/{topic}"] = round(grade, 1)
     assert too_hard == {}
+
+
+def test_analyses_pass_the_dale_chall_floors(corpus, dale_chall):
+    """Short sentences pass Flesch-Kincaid while the hard words stay; Dale-Chall counts the hard
+    words (every word not on its easy list, bill numbers included), so both are checked."""
+    import statistics
+    scores = {f"{d}/{t}": dale_chall(analysis_text(a)) for (d, t), a in corpus.analyses.items()}
+    too_hard = {k: round(v, 2) for k, v in scores.items() if v > MAX_DALE_CHALL_ANALYSIS}
+    assert too_hard == {}
+    median = statistics.median(scores.values())
+    assert median <= MAX_DALE_CHALL_MEDIAN, f"median Dale-Chall {median:.2f}"
 
 
 def test_why_it_matters_reads_at_grade_8_or_below(corpus, fk_grade):
@@ -306,7 +366,7 @@ def test_why_it_matters_reads_at_grade_8_or_below(corpus, fk_grade):
         assert grade <= MAX_GRADE_WHY, f"{topic.id}: grade {grade:.1f}"
 
 
-def test_facts_read_at_grade_9_or_below(corpus, fk_grade):
+def test_facts_read_at_grade_8_or_below(corpus, fk_grade):
     for fact in corpus.facts:
         grade = fk_grade(fact.text)
         assert grade <= MAX_GRADE_FACT, f"{fact.id}: grade {grade:.1f}"
@@ -362,3 +422,162 @@ def test_every_source_is_cited(corpus):
         cited |= {c.source for st in analysis.summary for c in st.cites if c.source}
     official = {s.id for s in corpus.sources.values() if s.kind == "official"}
     assert set(corpus.sources) - cited - official == set()
+
+
+# (7) the glossary ------------------------------------------------------------------------------
+def defined_terms(corpus) -> dict[str, list[tuple[Document, Section]]]:
+    """Every defined term (a section id holding ``__def_<slug>``), with where it is defined."""
+    out: dict[str, list[tuple[Document, Section]]] = {}
+    for doc in corpus.documents.values():
+        for section in sections(doc):
+            if "__def_" in section.id:
+                out.setdefault(section.id.split("__def_", 1)[1], []).append((doc, section))
+    return out
+
+
+def test_every_defined_term_has_a_cited_plain_meaning(corpus, glossary):
+    terms = {t.term: t for t in glossary.terms}
+    assert len(terms) == len(glossary.terms), "a term has two meanings"
+    defined = defined_terms(corpus)
+    assert set(defined) - set(terms) == set(), "defined terms with no plain meaning"
+    assert set(terms) - set(defined) == set(), "meanings of terms no document defines"
+    for slug, where in defined.items():
+        term = terms[slug]
+        assert term.meaning, slug
+        assert all(st.cites for st in term.meaning), slug
+        # the plain meaning comes first and rests on the defining words themselves
+        first = term.meaning[0]
+        defining = {(doc.id, s.id) for doc, s in where if has_words(s)}
+        cited = {(c.document, c.section) for c in first.cites if c.section}
+        assert cited & defining, f"{slug}: the first sentence cites no defining section"
+        text = " ".join(st.text for st in term.meaning)
+        if all(doc.kind.value == "bill" for doc, _ in where):
+            assert "bill definition, not law" in text, f"{slug}: say it is a bill definition"
+            assert re.search(r"\bnone of these bills is law\b", text, re.IGNORECASE), slug
+
+
+def test_glossary_cites_resolve(corpus, glossary):
+    for term in glossary.terms:
+        for statement in term.meaning:
+            for cite in statement.cites:
+                if cite.source is not None:
+                    assert cite.source in corpus.sources, (term.term, cite.source)
+                else:
+                    assert cite.document, f"{term.term}: a section cite needs its document"
+                    corpus.section(cite.document, cite.section)  # NotFound if stale
+
+
+# (8) plain, honest public text -----------------------------------------------------------------
+def public_texts(corpus, glossary) -> list[tuple[str, str]]:
+    """Every text field a reader sees, with where it is."""
+    out: list[tuple[str, str]] = []
+    for (d, t), analysis in corpus.analyses.items():
+        out += [(f"analyses/{d}/{t}", st.text) for st in analysis.summary]
+        out += [(f"analyses/{d}/{t}.{k}", v) for k, v in analysis.attributes.items()]
+    for topic in corpus.topics.values():
+        out += [(f"topics/{topic.id}", v) for v in (topic.title, topic.question,
+                                                    topic.description, topic.why_it_matters) if v]
+        out += [(f"topics/{topic.id}.other_views", st.text) for st in topic.other_views]
+    out += [(f"facts/{f.id}", f.text) for f in corpus.facts]
+    out += [(f"glossary/{t.term}", st.text) for t in glossary.terms for st in t.meaning]
+    for source in corpus.sources.values():
+        out += [(f"sources/{source.id}", v) for v in (source.title, source.publisher, source.note)
+                if v]
+    return out
+
+
+def test_public_text_has_no_jargon(corpus, glossary):
+    found = [(where, text) for where, text in public_texts(corpus, glossary) if JARGON.search(text)]
+    assert found == []
+
+
+def _rests_only_on_unsigned_notes(corpus, doc_id: str | None, statement: Statement) -> bool:
+    """True when the only source a sentence cites is the unsigned notes and every section it
+    cites is one we do not hold (so no text backs it either)."""
+    sources = {c.source for c in statement.cites if c.source}
+    held = [c for c in statement.cites if c.section
+            and has_words(corpus.section(c.document or doc_id, c.section))]
+    return sources == {UNSIGNED_NOTES} and not held
+
+
+def test_sentences_resting_on_the_unsigned_notes_say_so(corpus, glossary):
+    """Each such sentence names the notes ("the notes say ..."), and the first of them in an
+    analysis (or glossary entry) names them in full, as unofficial and unsigned: the guide and
+    the fact sheet show each sentence as its own point."""
+    groups = [(f"{d}/{t}", d, a.summary) for (d, t), a in corpus.analyses.items()]
+    groups += [(f"glossary/{t.term}", None, t.meaning) for t in glossary.terms]
+    groups += [(f"topics/{t.id}.other_views", None, t.other_views)
+               for t in corpus.topics.values()]
+    for where, doc_id, statements in groups:
+        named_in_full = False
+        for statement in statements:
+            if not _rests_only_on_unsigned_notes(corpus, doc_id, statement):
+                continue
+            text = statement.text.lower()
+            named_in_full = named_in_full or UNSIGNED_NOTES_FULL in text
+            assert named_in_full, f"{where}: name the notes in full first: {statement.text!r}"
+            assert re.search(r"\bnotes\b", text), (
+                f"{where}: say it is the notes: {statement.text!r}")
+    for topic in corpus.topics.values():
+        if any(c.source == UNSIGNED_NOTES for c in topic.why_cites):
+            assert UNSIGNED_NOTES_FULL in (topic.why_it_matters or "").lower(), topic.id
+
+
+_WHOSE_WORD = re.compile(
+    r"\b(say|says|said|report|reports|reported|describes?|asked|hints?|treat|name)\b|"
+    r"\bwe (don't|do not|can't|cannot)\b|\bnothing we have\b|\bour (copy|sources)\b",
+    re.IGNORECASE)
+
+
+def test_sentences_resting_on_outside_sources_say_whose_word_it_is(corpus):
+    """Current law and the bills are hedged alike: a sentence that no held text backs says who
+    says it ("The ACLU and NPR say ..."), or that we lack the text."""
+    for (doc_id, topic), analysis in corpus.analyses.items():
+        for statement in analysis.summary:
+            held = [c for c in statement.cites if c.section
+                    and has_words(corpus.section(c.document or doc_id, c.section))]
+            if held:
+                continue
+            assert _WHOSE_WORD.search(statement.text), (
+                f"{doc_id}/{topic}: say whose word this is: {statement.text!r}")
+
+
+def test_attributes_from_secondary_sources_are_marked_reported(corpus):
+    """A bold attribute never states as settled what only secondary sources report."""
+    for (doc_id, topic), analysis in corpus.analyses.items():
+        if analysis.footing != "secondary-sources":
+            continue
+        for name, value in analysis.attributes.items():
+            assert value == UNKNOWN or "(reported" in value, (
+                f"{doc_id}/{topic}: {name}={value!r} rests on secondary sources; "
+                "add '(reported)'")
+
+
+def test_emergency_exception_is_the_same_under_both_topics(corpus):
+    for doc_id in corpus.documents:
+        a = corpus.analysis(doc_id, "warrant-requirement")
+        b = corpus.analysis(doc_id, "emergency-searches")
+        if a and b:
+            assert a.attributes.get("emergency_exception") == \
+                b.attributes.get("emergency_exception"), doc_id
+
+
+# (9) whose case "why it matters" makes, and the other views ---------------------------------------
+def test_other_views_cite_held_sources(corpus):
+    for topic in corpus.topics.values():
+        for statement in topic.other_views:
+            assert statement.cites, topic.id
+            for cite in statement.cites:
+                if cite.source is not None:
+                    assert cite.source in corpus.sources, (topic.id, cite.source)
+                else:
+                    assert cite.document, topic.id
+                    assert has_words(corpus.section(cite.document, cite.section)), topic.id
+
+
+def test_a_neutral_why_it_matters_rests_on_no_advocacy(corpus):
+    """``why_from: neutral`` claims every side accepts the reason: it may not rest on advocacy."""
+    for topic in corpus.topics.values():
+        if topic.why_from == "neutral":
+            kinds = {corpus.sources[c.source].kind for c in topic.why_cites if c.source}
+            assert "advocacy" not in kinds, topic.id
