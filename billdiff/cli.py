@@ -8,7 +8,6 @@ where and how to fix it; set ``BILLDIFF_DEBUG=1`` to see a traceback.
 from __future__ import annotations
 
 import gc
-import json
 import os
 import sys
 import threading
@@ -93,11 +92,6 @@ def get_corpus(ctx: click.Context) -> Corpus:
     return corpus
 
 
-def write_atomically(path: Path, data: bytes, *, force: bool) -> None:
-    """Write *data* to *path* whole or not at all (:func:`billdiff.files.write_atomically`)."""
-    files.write_atomically(path, data, force=force)
-
-
 def _use_color(option: str) -> bool:
     if option == "always":
         return True
@@ -173,6 +167,23 @@ def topics_cmd(ctx: click.Context) -> None:
         click.echo(terminal_text(f"{'':<24} {topic.question}"))
 
 
+def _output_options(func: Any) -> Any:
+    """The options every comparing command shares (declared once)."""
+    for option in reversed((
+        click.option("--granularity", type=click.Choice(["word", "char"]), default="word",
+                     show_default=True,
+                     help="Mark changes by whole words, or refine replaced words to letters."),
+        click.option("--hide-typography/--show-typography", "--normalize-quotes/--keep-quotes",
+                     "hide_typography", default=False, show_default=True,
+                     help="Do not mark typography (quote, dash or spacing style) in the "
+                          "redline. It is never counted as a change either way."),
+        click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
+                     show_default=True),
+    )):
+        func = option(func)
+    return func
+
+
 @cli.command("compare")
 @bills_option
 @click.argument("a")
@@ -181,48 +192,48 @@ def topics_cmd(ctx: click.Context) -> None:
               help="Compare only this topic (repeatable).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "html"]), default="text",
               show_default=True)
-@click.option("--granularity", type=click.Choice(["word", "char"]), default="word",
-              show_default=True)
-@click.option("--normalize-quotes/--keep-quotes", default=False, show_default=True,
-              help="Treat curly and straight quotes as the same.")
+@_output_options
 @click.option("--all", "show_all", is_flag=True, help="Text format: show unchanged pairs too.")
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Write to this file instead of standard output.")
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.pass_context
 def compare_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...], fmt: str,
-                granularity: str, normalize_quotes: bool, show_all: bool, color: str,
+                granularity: str, hide_typography: bool, color: str, show_all: bool,
                 out: Path | None, force: bool) -> None:
     """Compare document A with document B, provision by provision.
 
-    Put the earlier text first: A is shown on the left.  Exit code 0 when nothing differs,
-    1 when something does, 2 on error.
+    Put the earlier text first: A is shown on the left.  Exit code 0 when nothing changed in
+    the law (typography alone is not a change), 1 when something did, 2 on error.
     """
+    from billdiff.analysis import read_comparison
     from billdiff.compare import CompareOptions, cached_compare
 
     corpus = get_corpus(ctx)
     doc_a, doc_b = corpus.document(a), corpus.document(b)
     options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
-                             quotes=normalize_quotes, topics=tuple(topics))
-    result = cached_compare(doc_a, doc_b, corpus=corpus, options=options)
+                             topics=tuple(topics))
+    reading = read_comparison(cached_compare(doc_a, doc_b, corpus=corpus, options=options))
     if fmt == "json":
-        text = json.dumps(result.to_json(), ensure_ascii=False, indent=2) + "\n"
-    elif fmt == "html":
-        from billdiff.render import standalone_comparison
+        from billdiff.jsonout import comparison_json, dumps
 
-        text = standalone_comparison(result, corpus)
+        data = dumps(comparison_json(reading))
+    elif fmt == "html":
+        from billdiff.render import CompareRequest, standalone_comparison
+
+        request = CompareRequest(a, b, options, "side", "hide" if hide_typography else "show")
+        data = standalone_comparison(reading, corpus, request).encode("utf-8")
     else:
         from billdiff.textout import format_comparison
 
-        text = format_comparison(result, color=_use_color(color) and out is None,
-                                 show_unchanged=show_all) + "\n"
+        data = (format_comparison(reading, color=_use_color(color) and out is None,
+                                  show_unchanged=show_all,
+                                  hide_typography=hide_typography) + "\n").encode("utf-8")
     if out is not None:
-        write_atomically(out, text.encode("utf-8"), force=force)
+        files.write_atomically(out, data, force=force)
     else:
-        click.echo(text, nl=False)
-    ctx.exit(1 if result.changed else 0)
+        click.echo(data, nl=False)
+    ctx.exit(1 if reading.changed else 0)
 
 
 @cli.command("validate")
@@ -255,11 +266,14 @@ def validate_cmd(ctx: click.Context) -> None:
 @click.option("--id", "doc_id", required=True, help="Id of the new document (its file name).")
 @click.option("--source-url", metavar="URL",
               help="Where the text was published (required for plain text).")
-@click.option("--unofficial", is_flag=True,
-              help="The file is not the official text (a third-party copy): its sections are "
-                   "marked single-source unless --status says otherwise.")
-@click.option("--completeness", type=click.Choice(["complete", "partial"]), default="complete",
-              show_default=True, help="Whether the file holds the whole document.")
+@click.option("--official/--unofficial", default=False, show_default=True,
+              help="Whether the file is the official text, from the official publisher. An "
+                   "import is unofficial unless you say so: its sections are marked "
+                   "single-source unless --status says otherwise.")
+@click.option("--completeness", type=click.Choice(["complete", "partial"]), default="partial",
+              show_default=True,
+              help="Whether the file holds the whole document (say complete only if you "
+                   "know it does).")
 @click.option("--status", "text_status",
               type=click.Choice(["official", "excerpt", "single-source"]),
               help="Text status of every imported section (default: official, or "
@@ -271,7 +285,7 @@ def validate_cmd(ctx: click.Context) -> None:
               help="Suggest topics for the new sections from this tagged document.")
 @click.pass_context
 def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url: str | None,
-               unofficial: bool, completeness: str, text_status: str | None,
+               official: bool, completeness: str, text_status: str | None,
                out: Path | None, force: bool, related: str | None) -> None:
     """Turn an official text (DC Code XML, MA bill text or PDF, plain text) into a document.
 
@@ -283,7 +297,7 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
     from billdiff.model import iter_sections
 
     _refuse_existing(out, force)
-    document = run_import(path, fmt, doc_id, source_url=source_url, official=not unofficial,
+    document = run_import(path, fmt, doc_id, source_url=source_url, official=official,
                           completeness=completeness, status=text_status)
     if related:
         from billdiff.importers import apply_topic_suggestions
@@ -294,7 +308,7 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
     if out is None:
         click.echo(text, nl=False)
     else:
-        write_atomically(out, text.encode("utf-8"), force=force)
+        files.write_atomically(out, text.encode("utf-8"), force=force)
         count = sum(1 for _ in iter_sections(document.sections))
         click.echo(f"wrote {out} ({plural(count, 'section')})", err=True)
         _report_stale_analyses(out, doc_id)
@@ -397,20 +411,17 @@ def fetch_mgl_cmd(chapter: str, section: str, api_base: str | None, timeout: flo
               help="The stored document to compare the draft with (shown on the left).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
               show_default=True)
-@click.option("--granularity", type=click.Choice(["word", "char"]), default="word",
-              show_default=True)
-@click.option("--normalize-quotes/--keep-quotes", default=False, show_default=True)
-@click.option("--color", type=click.Choice(["auto", "always", "never"]), default="auto",
-              show_default=True)
+@_output_options
 @click.pass_context
 def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, granularity: str,
-                     normalize_quotes: bool, color: str) -> None:
+                     hide_typography: bool, color: str) -> None:
     """Compare your own draft (FILE, or - for standard input) with a stored document.
 
     The draft is parsed like an imported text, its provisions are paired with the stored
     document's, and topics are suggested for them.  Nothing is stored.  Exit code 0 when
-    nothing differs, 1 when something does, 2 on error.
+    nothing changed in the law, 1 when something did, 2 on error.
     """
+    from billdiff.analysis import read_comparison
     from billdiff.compare import CompareOptions
     from billdiff.draft import compare_draft
 
@@ -419,22 +430,25 @@ def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, gran
     except UnicodeDecodeError as err:
         _fail(f"{file.name}: not valid UTF-8 (byte {err.start}); save the draft as UTF-8")
     corpus = get_corpus(ctx)
-    result = compare_draft(corpus, text, against, CompareOptions(
-        granularity=granularity, quotes=normalize_quotes))  # type: ignore[arg-type]
-    cmp = result.comparison
+    result = compare_draft(corpus, text, against,
+                           CompareOptions(granularity=granularity))  # type: ignore[arg-type]
+    reading = read_comparison(result.comparison)
     if fmt == "json":
-        data = cmp.to_json()
+        from billdiff.jsonout import comparison_json, dumps
+
+        data: dict[str, Any] = dict(comparison_json(reading))
         data["suggested_topics"] = {k: list(v) for k, v in result.suggestions.items()}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+        click.echo(dumps(data), nl=False)
     else:
         from billdiff.textout import format_comparison
 
-        click.echo(format_comparison(cmp, color=_use_color(color)))
+        click.echo(format_comparison(reading, color=_use_color(color),
+                                     hide_typography=hide_typography))
         if result.suggestions:
             click.echo("\nSuggested topics for your draft (from alignment; not confirmed):")
             for sid, topics in result.suggestions.items():
                 click.echo(f"  {sid}: {', '.join(topics)}")
-    ctx.exit(1 if cmp.changed else 0)
+    ctx.exit(1 if reading.changed else 0)
 
 
 @cli.command("serve")
@@ -507,7 +521,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
     from billdiff import pdf
 
     _refuse_existing(out, force)
-    if not out.parent.is_dir() if str(out.parent) else False:
+    if not out.parent.is_dir():
         _fail(f"{out}: folder {out.parent} does not exist")
     if out.parent.is_dir() and not os.access(out.parent, os.W_OK):
         _fail(f"{out}: folder {out.parent} is not writable")
@@ -540,7 +554,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
             gc.unfreeze()
     if as_html:
         data = factsheet.render_html(sheet).encode("utf-8")
-    write_atomically(out, data, force=force)
+    files.write_atomically(out, data, force=force)
     click.echo(f"wrote {out} ({len(sheet.provisions)} provisions, {len(sheet.facts)} facts)",
                err=True)
     if site_url == "http://127.0.0.1:5000":

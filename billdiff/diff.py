@@ -15,9 +15,19 @@ How a pair of texts is compared (see ``docs/diff.md`` for the measurements behin
 4. diff-match-patch's semantic cleanup runs in token space (each distinct token mapped to one
    character), which merges tiny coincidental matches between edits into readable hunks and can
    never split a word.
+5. Typography is not wording: paragraphs, sentences and words are matched on their
+   :func:`~billdiff.normalize.fold_typography` form (quote and dash style folded away), so
+   ``“Facial”`` and ``"Facial"`` are the same word.  Where matched words differ only in
+   typography (or in the whitespace after them), the runs mark exactly the characters that
+   differ, as a deletion and an insertion of their own, never merged into a change of wording:
+   :mod:`billdiff.analysis` reads such a hunk as typography.  The runs always hold the original
+   characters of each text.
 
-``granularity="char"`` refines each replaced pair of runs to characters with diff-match-patch
-(no timeout; only runs up to :data:`CHAR_REFINE_LIMIT` characters are refined).
+``granularity="char"`` refines word-for-word substitutions (a hunk that replaces *n* words
+with *n* words) to characters with diff-match-patch, word by word, and only where the two words
+share at least half their characters (``analyzing`` -> ``analysing``, ``3`` -> ``4``); any other
+hunk stays whole words, so a rewritten passage never turns into letter salad.  Runs longer than
+:data:`CHAR_REFINE_LIMIT` characters are not refined.
 """
 
 from __future__ import annotations
@@ -30,6 +40,8 @@ from itertools import chain
 from typing import Literal, NamedTuple
 
 from diff_match_patch import diff_match_patch
+
+from billdiff.normalize import fold_typography
 
 try:  # cydifflib is a C implementation of difflib's matcher with identical opcodes.
     from cydifflib import SequenceMatcher
@@ -55,14 +67,20 @@ _OP_DMP = {"delete": -1, "equal": 0, "insert": 1}
 class Op(NamedTuple):
     """One run of a diff: text kept (``equal``), added (``insert``) or removed (``delete``).
 
-    A named tuple rather than a dataclass: diffs of whole codes make hundreds of thousands.
+    ``typography`` marks a deletion or insertion that is only a difference of typography
+    between two matched words (quote or dash style, the whitespace after a word): the same
+    words, other characters.  A named tuple rather than a dataclass: diffs of whole codes make
+    hundreds of thousands.
     """
 
     op: OpKind
     text: str
+    typography: bool = False
 
-    def to_json(self) -> dict[str, str]:
-        """The JSON shape ``{"op": ..., "text": ...}``."""
+    def to_json(self) -> dict[str, str | bool]:
+        """The JSON shape ``{"op": ..., "text": ...}`` (plus ``"typography": true`` if so)."""
+        if self.typography:
+            return {"op": self.op, "text": self.text, "typography": True}
         return {"op": self.op, "text": self.text}
 
 
@@ -75,6 +93,8 @@ class DiffStats:
     words_inserted: int = 0
     words_deleted: int = 0
     regions: int = 0
+    #: Places where only typography differs (quote or dash style, spacing): not changes.
+    typography: int = 0
 
     @property
     def changed_share(self) -> float:
@@ -87,6 +107,7 @@ class DiffStats:
             self.words_a + other.words_a, self.words_b + other.words_b,
             self.words_inserted + other.words_inserted,
             self.words_deleted + other.words_deleted, self.regions + other.regions,
+            self.typography + other.typography,
         )
 
     def to_json(self) -> dict[str, float | int]:
@@ -95,6 +116,7 @@ class DiffStats:
             "words_a": self.words_a, "words_b": self.words_b,
             "words_inserted": self.words_inserted, "words_deleted": self.words_deleted,
             "changed_share": round(self.changed_share, 4), "regions": self.regions,
+            "typography": self.typography,
         }
 
 
@@ -155,45 +177,105 @@ def count_words(text: str) -> int:
 
 
 class _Builder:
-    """Collects ops, merging neighbours of the same kind (joined once, at the end)."""
+    """Collects ops, merging neighbours of the same kind (joined once, at the end).
+
+    A typography run is never merged with a run of wording, so that each stays readable as
+    what it is.
+    """
 
     def __init__(self) -> None:
-        self._kinds: list[OpKind] = []
+        self._kinds: list[tuple[OpKind, bool]] = []
         self._parts: list[list[str]] = []
         self.approximate = False
 
-    def add(self, kind: OpKind, text: str) -> None:
+    def add(self, kind: OpKind, text: str, typography: bool = False) -> None:
         if text:
-            self.add_parts(kind, [text])
+            self.add_parts(kind, [text], typography)
 
-    def add_parts(self, kind: OpKind, parts: list[str]) -> None:
+    def add_parts(self, kind: OpKind, parts: list[str], typography: bool = False) -> None:
         """Add the concatenation of *parts* (joined once, at the end)."""
         if not parts:
             return
         kinds = self._kinds
-        if kinds and kinds[-1] == kind:
+        key = (kind, typography and kind != "equal")
+        if kinds and kinds[-1] == key:
             self._parts[-1].extend(parts)
-        elif kind == "delete" and kinds and kinds[-1] == "insert":
+        elif kind == "delete" and kinds and kinds[-1] == ("insert", key[1]):
             # within a hunk the deletion comes first
-            if len(kinds) >= 2 and kinds[-2] == "delete":
+            if len(kinds) >= 2 and kinds[-2] == key:
                 self._parts[-2].extend(parts)
             else:
-                kinds.insert(len(kinds) - 1, "delete")
+                kinds.insert(len(kinds) - 1, key)
                 self._parts.insert(len(self._parts) - 1, list(parts))
         else:
-            kinds.append(kind)
+            kinds.append(key)
             self._parts.append(list(parts))
 
     def extend(self, ops: Iterable[Op]) -> None:
         for o in ops:
-            self.add(o.op, o.text)
+            self.add(o.op, o.text, o.typography)
 
     @property
     def ops(self) -> list[Op]:
-        return [Op(k, "".join(p)) for k, p in zip(self._kinds, self._parts, strict=True)]
+        return [Op(k, "".join(p), t) for (k, t), p in zip(self._kinds, self._parts, strict=True)]
 
 
-def _cleanup(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
+#: A raw entry of :func:`_diff_tokens`: a run of tokens, or (``"typography"``) one pair of
+#: matched words that differ only in typography or trailing whitespace.
+_Raw = tuple[str, list[str]]
+
+
+def _cleanup(raw: list[_Raw]) -> list[Op]:
+    """Semantic cleanup of the token runs between typography pairs; the pairs become their own
+    small runs, so that no cleanup can merge a typography difference into a wording change."""
+    out: list[Op] = []
+    segment: list[tuple[OpKind, list[str]]] = []
+    for kind, toks in raw:
+        if kind == "typography":
+            out.extend(_cleanup_runs(segment))
+            segment = []
+            out.extend(_typography_ops(toks[0], toks[1]))
+        else:
+            segment.append((kind, toks))  # type: ignore[arg-type]
+    out.extend(_cleanup_runs(segment))
+    return out
+
+
+def _typography_ops(x: str, y: str) -> list[Op]:
+    """The runs of two matched words that differ only in typography (and trailing space).
+
+    Their folded words are equal and folding maps one character to one, so the words have the
+    same length and differ character by character: each differing stretch becomes a deletion
+    and an insertion of exactly those characters.
+    """
+    wx, wy = x.rstrip() or x, y.rstrip() or y
+    ops: list[Op] = []
+    if wx == wy:
+        ops.append(Op("equal", wx))
+    else:
+        i = 0
+        while i < len(wx):
+            j = i
+            same = wx[i] == wy[i]
+            while j < len(wx) and (wx[j] == wy[j]) == same:
+                j += 1
+            if same:
+                ops.append(Op("equal", wx[i:j]))
+            else:
+                ops += [Op("delete", wx[i:j], True), Op("insert", wy[i:j], True)]
+            i = j
+    tail_x, tail_y = x[len(wx):], y[len(wy):]
+    if tail_x != tail_y:
+        # Other spacing after a word is typography; space only on one side is the end of a
+        # text meeting an added word ("c" against "c d"), which belongs to that change.
+        spacing = bool(tail_x and tail_y)
+        ops += [Op("delete", tail_x, spacing), Op("insert", tail_y, spacing)]
+    elif tail_x:
+        ops.append(Op("equal", tail_x))
+    return [o for o in ops if o.text]
+
+
+def _cleanup_runs(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
     """diff-match-patch semantic cleanup in token space (one character per distinct token)."""
     ops = [(k, t) for k, t in ops if t]
     if not _would_merge(ops):  # nothing for the cleanup to do: skip the encoding round trip
@@ -259,12 +341,12 @@ def _units(tokens: list[str]) -> list[str]:
 
 
 def _keys(tokens: list[str]) -> list[str]:
-    """Matching keys: each word without its trailing whitespace.
+    """Matching keys: each word without its trailing whitespace, its typography folded.
 
     Only a text's first token can be whitespace alone; it keeps itself as its key so that it
     never matches a different run of whitespace.
     """
-    keys = list(map(str.rstrip, tokens))
+    keys = [fold_typography(t.rstrip()) for t in tokens]
     if keys and not keys[0]:
         keys[0] = tokens[0]
     return keys
@@ -283,10 +365,11 @@ def _diff_tokens(ta: list[str], tb: list[str], out: _Builder) -> None:
     out.add("equal", "".join(ta[:p]))
     mid_a, mid_b = ta[p:len(ta) - s], tb[p:len(tb) - s]
     if max(len(mid_a), len(mid_b)) <= GUARD_TOKENS:
-        # Words are matched without their trailing whitespace, so "c" at the end of one text
-        # still matches "c " in the other; a whitespace difference becomes its own small edit.
+        # Words are matched without their trailing whitespace and with their typography
+        # folded, so "c" at the end of one text still matches "c " in the other and “c”
+        # matches "c"; such a difference becomes its own small edit (see _typography_ops).
         keys_a, keys_b = _keys(mid_a), _keys(mid_b)
-        raw: list[tuple[OpKind, list[str]]] = []
+        raw: list[_Raw] = []
         for tag, i1, i2, j1, j2 in _match(keys_a, keys_b):
             if tag != "equal":
                 raw.append(("delete", mid_a[i1:i2]))
@@ -296,13 +379,7 @@ def _diff_tokens(ta: list[str], tb: list[str], out: _Builder) -> None:
                 raw.append(("equal", mid_a[i1:i2]))
                 continue
             for x, y in zip(mid_a[i1:i2], mid_b[j1:j2], strict=True):
-                if x == y:
-                    raw.append(("equal", [x]))
-                else:
-                    word = x.rstrip() or x
-                    raw.append(("equal", [word]))
-                    raw.append(("delete", [x[len(word):]]))
-                    raw.append(("insert", [y[len(word):]]))
+                raw.append(("equal", [x]) if x == y else ("typography", [x, y]))
         out.extend(_cleanup(raw))
     else:
         _diff_large(mid_a, mid_b, out)
@@ -313,11 +390,11 @@ def _diff_large(ta: list[str], tb: list[str], out: _Builder) -> None:
     """A run too large for one block: match sentences, then words inside changed sentences."""
     ua, ub = _units(ta), _units(tb)
     if len(ua) > 1 or len(ub) > 1:
-        opcodes = _match(ua, ub)
+        opcodes = _match_folded(ua, ub)
         if any(tag == "equal" for tag, *_ in opcodes):
             for tag, i1, i2, j1, j2 in opcodes:
                 if tag == "equal":
-                    out.add("equal", "".join(ua[i1:i2]))
+                    _add_equal_units(ua[i1:i2], ub[j1:j2], out)
                 else:
                     _diff_run("".join(ua[i1:i2]), "".join(ub[j1:j2]), out)
             return
@@ -327,6 +404,25 @@ def _diff_large(ta: list[str], tb: list[str], out: _Builder) -> None:
     step = GUARD_TOKENS // 2
     for start in range(0, max(len(ta), len(tb)), step):
         _diff_tokens(ta[start:start + step], tb[start:start + step], out)
+
+
+def _match_folded(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+    """Match paragraphs or sentences on their folded typography (see the module docstring)."""
+    fa = [fold_typography(x) for x in a]
+    fb = [fold_typography(x) for x in b] if b is not a else fa
+    return _match(fa, fb)
+
+
+def _add_equal_units(ua: list[str], ub: list[str], out: _Builder) -> None:
+    """Matched paragraphs or sentences: the same text, or the same words in other typography."""
+    if ua == ub:
+        out.add_parts("equal", ua)
+        return
+    for x, y in zip(ua, ub, strict=True):
+        if x == y:
+            out.add("equal", x)
+        else:
+            _diff_run(x, y, out)
 
 
 def _common_prefix_len(a: str, b: str) -> int:
@@ -385,9 +481,9 @@ def _diff_paragraph_runs(a: str, b: str, out: _Builder) -> None:
     if len(pa) <= 1 and len(pb) <= 1:
         _diff_run(a, b, out)
         return
-    for tag, i1, i2, j1, j2 in _match(pa, pb):
+    for tag, i1, i2, j1, j2 in _match_folded(pa, pb):
         if tag == "equal":
-            out.add_parts("equal", pa[i1:i2])
+            _add_equal_units(pa[i1:i2], pb[j1:j2], out)
         elif tag == "delete":
             out.add_parts("delete", pa[i1:i2])
         elif tag == "insert":
@@ -410,38 +506,71 @@ def _alike(x: str, y: str) -> bool:
 
 
 def _refine_chars(ops: list[Op]) -> list[Op]:
-    """Refine each delete+insert pair to character level with diff-match-patch."""
+    """Refine word-for-word substitutions to characters (see the module docstring)."""
     result = _Builder()
     i = 0
     while i < len(ops):
         o = ops[i]
         nxt = ops[i + 1] if i + 1 < len(ops) else None
         if (o.op == "delete" and nxt is not None and nxt.op == "insert"
+                and not o.typography and not nxt.typography
                 and len(o.text) <= CHAR_REFINE_LIMIT and len(nxt.text) <= CHAR_REFINE_LIMIT):
-            diffs = _DMP.diff_main(o.text, nxt.text, False)
-            _DMP.diff_cleanupSemantic(diffs)
-            for code, text in diffs:
-                result.add(_DMP_OP[code], text)
+            words_a, words_b = tokenize(o.text), tokenize(nxt.text)
+            if len(words_a) == len(words_b):
+                for x, y in zip(words_a, words_b, strict=True):
+                    _refine_word(x, y, result)
+            else:
+                result.add("delete", o.text)
+                result.add("insert", nxt.text)
             i += 2
             continue
-        result.add(o.op, o.text)
+        result.add(o.op, o.text, o.typography)
         i += 1
     return result.ops
 
 
+#: Least share of a word's characters two words must keep to be shown changed letter by letter.
+CHAR_REFINE_SIMILARITY = 0.5
+
+
+def _refine_word(x: str, y: str, out: _Builder) -> None:
+    """One word replaced by another: by characters if they are alike, else the whole word."""
+    if x == y:
+        out.add("equal", x)
+        return
+    diffs = _DMP.diff_main(x, y, False)
+    _DMP.diff_cleanupSemantic(diffs)
+    kept = sum(len(text) for code, text in diffs if code == 0 and text.strip())
+    if kept < CHAR_REFINE_SIMILARITY * max(len(x.rstrip()), len(y.rstrip()), 1):
+        out.add("delete", x)
+        out.add("insert", y)
+        return
+    for code, text in diffs:
+        out.add(_DMP_OP[code], text)
+
+
 def stats_of(ops: Sequence[Op]) -> DiffStats:
-    """Word statistics of a list of runs (words counted at word level)."""
-    ins = sum(count_words(o.text) for o in ops if o.op == "insert")
-    dele = sum(count_words(o.text) for o in ops if o.op == "delete")
-    same = sum(count_words(o.text) for o in ops if o.op == "equal")
-    a_words, b_words = same + dele, same + ins
-    regions = 0
-    previous_equal = True
-    for o in ops:
-        if o.op != "equal" and previous_equal:
-            regions += 1
-        previous_equal = o.op == "equal"
-    return DiffStats(a_words, b_words, ins, dele, regions)
+    """Word statistics of a list of runs (words counted at word level).
+
+    Typography runs are not words changed: they count as places where only typography
+    differs (``DiffStats.typography``).
+    """
+    ins = sum(count_words(o.text) for o in ops if o.op == "insert" and not o.typography)
+    dele = sum(count_words(o.text) for o in ops if o.op == "delete" and not o.typography)
+    a_words = count_words("".join(o.text for o in ops if o.op != "insert"))
+    b_words = count_words("".join(o.text for o in ops if o.op != "delete"))
+    regions = typography = 0
+    wording = styled = False
+    for o in (*ops, Op("equal", "")):
+        if o.op == "equal":
+            regions += wording
+            typography += styled and not wording
+            wording = styled = False
+        elif o.typography:
+            styled = True
+        else:
+            wording = True
+    return DiffStats(a_words, b_words, ins, dele, regions, typography)
 
 
 def diff_texts(a: str, b: str, granularity: Granularity = "word") -> TextDiff:

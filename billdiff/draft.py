@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from billdiff import analysis
 from billdiff.compare import CompareOptions, Comparison, compare_documents
 from billdiff.diff import count_words
 from billdiff.errors import BilldiffError, InputTooLarge
@@ -20,7 +21,9 @@ from billdiff.model import Document
 MAX_DRAFT_WORDS = 60_000
 #: Largest draft, in characters, checked before anything else.
 MAX_DRAFT_CHARS = 1_000_000
-DRAFT_ID = "your-draft"
+DRAFT_ID = analysis.DRAFT_ID
+#: How a draft is named wherever it is shown.
+DRAFT_NUMBER = "Your draft (not official)"
 #: A reserved address (RFC 2606 ``.invalid``): a draft has no published source.
 DRAFT_SOURCE = "https://draft.billdiff.invalid/"
 
@@ -58,13 +61,15 @@ def parse_draft(text: str, *, title: str = "Your draft") -> Document:
     notes = ("A draft compared in memory; not stored.",)
     if looks_like_ma_bill(text):
         try:
-            return parse_ma_bill(text, DRAFT_ID, source_url=DRAFT_SOURCE,
+            bill = parse_ma_bill(text, DRAFT_ID, source_url=DRAFT_SOURCE,
                                  source_description="your draft (not stored)", notes=notes)
+            # a draft laid out like a bill still is not that bill: never show its number
+            return bill.model_copy(update={"number": DRAFT_NUMBER})
         except BilldiffError:
             pass  # not quite a bill after all: read it as plain enumerated text
     return parse_plain(text, DRAFT_ID, source_url=DRAFT_SOURCE,
                        source_description="your draft (not stored)", title=title,
-                       number="Your draft", kind="bill", notes=notes)
+                       number=DRAFT_NUMBER, kind="bill", notes=notes)
 
 
 def compare_draft(corpus: Corpus, text: str, against: str,
@@ -80,6 +85,5 @@ def compare_draft(corpus: Corpus, text: str, against: str,
     draft = apply_topic_suggestions(parsed, stored, suggestions)
     # Pair by id, number and similarity: a draft has no confirmed topics to pair on.
     comparison = compare_documents(stored, draft, corpus=None,
-                                   options=CompareOptions(granularity=options.granularity,
-                                                          quotes=options.quotes))
+                                   options=CompareOptions(granularity=options.granularity))
     return DraftComparison(comparison, draft, suggestions)

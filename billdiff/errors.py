@@ -31,3 +31,8 @@ class InputTooLarge(BilldiffError):
 
 class LoadError(BilldiffError):
     """A corpus file that cannot be read or parsed."""
+
+
+class BadRequest(BilldiffError):
+    """A request parameter or option that cannot be used (400 on the web, exit 2 on the
+    command line)."""

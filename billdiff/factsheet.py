@@ -4,8 +4,9 @@ This module builds plain data (frozen dataclasses) from a corpus and a compariso
 ``templates/factsheet.html`` lays it out and :mod:`billdiff.pdf` prints it.  Nothing here imports
 WeasyPrint or Flask.
 
-What a fact sheet holds: the ask ("Support S.1053 / H.1946"), the bill numbers, sponsors and
-session; a few provisions, each as *current law* beside *the bill* in plain language from the
+What a fact sheet holds: a neutral title ("G.L. c. 6, § 220 and S.1053 compared"), or the
+organisation's ask ("Support S.1053 / H.1946") when its file gives one and the bill is pending;
+the bill numbers, sponsors and session; a few provisions, each as *current law* beside *the bill* in plain language from the
 analyses, with what each sentence rests on as a numbered note; key facts with their sources as
 numbered notes; the organisation's call to action and contact details; a link and a QR code to
 the live comparison; the date; and a provenance line saying what it rests on and how complete
@@ -30,10 +31,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any, Literal
-from urllib.parse import quote, urlsplit
+from urllib.parse import urlsplit
 
 from pydantic import Field, StringConstraints, field_validator
 
+from billdiff import analysis
+from billdiff.analysis import TOPIC_STATE_PLAIN, TopicState
 from billdiff.errors import BilldiffError, NotFound
 from billdiff.load import Corpus, Problem, parse_model
 from billdiff.model import (
@@ -43,13 +46,13 @@ from billdiff.model import (
     Document,
     DocumentKind,
     Fact,
-    RelationType,
     Source,
     Strict,
     TextStatus,
 )
-from billdiff.pdf import ORIGIN
+from billdiff.pdf import ORIGIN, FitJob, Measured
 from billdiff.settings import PROJECT_ROOT
+from billdiff.urls import Urls
 
 #: The provisions a fact sheet shows when none are chosen.
 DEFAULT_TOPICS: tuple[str, ...] = ("warrant-requirement", "surveillance-ban", "due-process")
@@ -335,6 +338,8 @@ class Provision:
     why: str | None
     current: Side
     bill: Side
+    #: What the word-by-word comparison of the two texts found, in plain words.
+    text_note: str = ""
 
 
 @dataclass(frozen=True)
@@ -397,6 +402,12 @@ class FactSheet:
                 break
             running += size
         return self.notes[:cut], self.notes[cut:]
+
+    @property
+    def shared_text_note(self) -> str | None:
+        """The text note when every provision has the same one (printed once, not per row)."""
+        notes = {p.text_note for p in self.provisions}
+        return notes.pop() if len(notes) == 1 and len(self.provisions) > 1 else None
 
     @property
     def date_label(self) -> str:
@@ -521,27 +532,8 @@ def _side(doc: Document, analysis: Analysis | None, label: str, notes: _Notes,
     return Side(label, tuple(sentences), footing=analysis.footing)
 
 
-def _companions(corpus: Corpus, doc: Document) -> list[Document]:
-    """Documents related to *doc* as companions (either direction), in a stable order."""
-    ids = [r.target for r in doc.relations if r.type is RelationType.COMPANION_OF]
-    ids += [d.id for d in corpus.ordered_documents()
-            if any(r.type is RelationType.COMPANION_OF and r.target == doc.id
-                   for r in d.relations)]
-    return [corpus.documents[i] for i in dict.fromkeys(ids)
-            if i in corpus.documents and i != doc.id]
-
-
-def _is_bill(doc: Document) -> bool:
-    return doc.kind in (DocumentKind.BILL, DocumentKind.AMENDMENT)
-
-
-def _sponsors(doc: Document) -> tuple[str, ...]:
-    named = [s.name for s in doc.sponsors if s.role == "sponsor"]
-    return tuple(named or [s.name for s in doc.sponsors[:2]])
-
-
 def _bill_info(doc: Document) -> BillInfo:
-    return BillInfo(doc.id, doc.number, doc.title, doc.session, _sponsors(doc),
+    return BillInfo(doc.id, doc.number, doc.title, doc.session, analysis.sponsors(doc),
                     doc.official_url)
 
 
@@ -600,10 +592,27 @@ def _choose_facts(corpus: Corpus, topics: Sequence[str], limit: int) -> list[Fac
 
 
 def compare_url(site_url: str, a_id: str, b_id: str, topics: Sequence[str] = ()) -> str:
-    """The live comparison page for A and B (``<site>/compare?a=..&b=..``)."""
-    base = site_url.rstrip("/")
-    query = f"a={quote(a_id)}&b={quote(b_id)}"
-    return f"{base}/compare?{query}"
+    """The live comparison page for A and B on the public site (``<site>/compare?a=..&b=..``,
+    with the sheet's topics)."""
+    return Urls.absolute(site_url, Urls.for_site(site_url).compare(a_id, b_id, topics=topics))
+
+
+def check_ask(doc_a: Document, doc_b: Document, ask: str, today: dt.date) -> None:
+    """Refuse an organisation's ask that cannot stand: B must be a pending bill, later than A."""
+    if not analysis.is_bill(doc_b):
+        raise BilldiffError(f"the ask {ask!r} needs a bill on the right, and {doc_b.number} is "
+                            f"{analysis.KIND_LABELS[doc_b.kind].lower()}",
+                            fix="make the sheet for a bill, or leave 'ask' out of the "
+                                "organisation file for a neutral comparison")
+    if analysis.session_ended(doc_b, today):
+        raise BilldiffError(f"the ask {ask!r} is for {doc_b.number}, whose session "
+                            f"({doc_b.session}) has ended",
+                            fix="make the sheet for a pending bill, or leave 'ask' out of the "
+                                "organisation file for a neutral comparison")
+    if (doc_a.filed or "") > (doc_b.filed or "") and doc_b.filed:
+        raise BilldiffError(f"the ask {ask!r} would be printed on a reversed comparison: "
+                            f"{doc_a.number} is newer than {doc_b.number}",
+                            fix="put the earlier text first (a) and the bill second (b)")
 
 
 def check_site_url(site_url: str) -> str:
@@ -641,49 +650,64 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
     if len(chosen) > MAX_TOPICS:
         raise BilldiffError(f"{len(chosen)} topics do not fit on one page",
                             fix=f"choose at most {MAX_TOPICS}")
-    comparison = cached_compare(doc_a, doc_b, corpus=corpus,
-                                options=CompareOptions(topics=chosen))
-    views = {v.topic.id: v for v in comparison.topics}
+    today = date or dt.date.today()
+    if org.ask:
+        check_ask(doc_a, doc_b, org.ask, today)
+    reading = analysis.read_comparison(cached_compare(doc_a, doc_b, corpus=corpus,
+                                                      options=CompareOptions(topics=chosen)))
+    readings = {t.topic_id: t for t in reading.topics}
 
     notes = _Notes(corpus)
     current_label = ("Current law" if doc_a.kind in (DocumentKind.STATUTE, DocumentKind.ORDINANCE)
                      else f"Before: {doc_a.number}")
-    bill_label = "The bill" if _is_bill(doc_b) else doc_b.number
+    bill_label = "The bill" if analysis.is_bill(doc_b) else doc_b.number
     provisions = []
     footings: set[str] = set()
     for tid in chosen:
-        view = views[tid]
+        topic = readings[tid]
+        view = topic.view
         current = _side(doc_a, view.a_analysis, f"{current_label} ({doc_a.number})", notes,
                         max_statements)
         bill = _side(doc_b, view.b_analysis, f"{bill_label} ({doc_b.number})", notes,
                      max_statements)
         footings.update(s.footing for s in (current, bill) if s.footing)
         provisions.append(Provision(tid, view.topic.title, view.topic.question,
-                                    view.topic.why_it_matters, current, bill))
+                                    view.topic.why_it_matters, current, bill,
+                                    _text_note(topic.state, topic.changes)))
 
     facts = []
     for fact in _choose_facts(corpus, chosen, max_facts):
         numbers = tuple(sorted({notes.source(s) for s in fact.sources}))
         facts.append(FactItem(fact.id, fact.text, numbers))
 
-    bills = [doc_b] if _is_bill(doc_b) else []
+    bills = [doc_b] if analysis.is_bill(doc_b) else []
     if bills:
-        bills += [d for d in _companions(corpus, doc_b) if _is_bill(d)]
-    ask = org.ask or ("Support " + " / ".join(d.number for d in bills) if bills
-                      else f"Compare {doc_a.number} with {doc_b.number}")
+        bills += [d for d in analysis.companions(corpus, doc_b) if analysis.is_bill(d)]
+    ask = org.ask or ""
+    title = ask or f"{doc_a.number} and {doc_b.number} compared"
     subject = doc_b.short_title or doc_b.title
     sessions = list(dict.fromkeys(d.session for d in bills if d.session))
     provenance, footing = _provenance([doc_a, doc_b, *bills[1:]], footings)
-    link = compare_url(site_url, doc_a.id, doc_b.id)
+    link = compare_url(site_url, doc_a.id, doc_b.id, chosen if topics else ())
     return FactSheet(
-        title=ask, ask=ask, subject=subject, bills=tuple(_bill_info(d) for d in bills),
+        title=title, ask=ask, subject=subject, bills=tuple(_bill_info(d) for d in bills),
         session="; ".join(sessions) or doc_b.session, current_label=current_label,
         bill_label=bill_label, provisions=tuple(provisions), facts=tuple(facts),
         notes=tuple(notes.items), provenance=provenance, footing=footing, org=org,
         link=link, link_label=_short_url(link), qr=make_qr(link),
-        date=date or dt.date.today(), paper=paper,  # type: ignore[arg-type]
+        date=today, paper=paper,  # type: ignore[arg-type]
         a_id=doc_a.id, b_id=doc_b.id, topics=chosen,
     )
+
+
+def _text_note(state: TopicState, changes: Sequence[analysis.Change]) -> str:
+    """What the word-by-word comparison found, for a handout (plain words, no jargon)."""
+    note = TOPIC_STATE_PLAIN[state]
+    if state is TopicState.CHANGED:
+        kinds = [analysis.CHANGE_PLAIN[c] for c in changes if c in analysis.LAW_CHANGES]
+        if kinds:
+            note += " (" + ", ".join(kinds) + ")"
+    return note + "."
 
 
 @dataclass(frozen=True)
@@ -739,27 +763,11 @@ __all__ = [
 #: Where the PDF's own resources live: an origin that is never fetched over the network;
 #: :class:`billdiff.pdf.AssetFetcher` serves it from the static folder and generated bytes.
 PDF_ORIGIN = ORIGIN
-PDF_URLS = {
+PDF_ASSETS = {
     "css": PDF_ORIGIN + "static/factsheet.css",
     "theme": PDF_ORIGIN + "generated/theme.css",
     "logo": PDF_ORIGIN + "generated/logo.png",
 }
-_ENV = None
-
-
-def _jinja() -> Any:
-    global _ENV
-    if _ENV is None:
-        from jinja2 import Environment, FileSystemLoader, StrictUndefined
-
-        from billdiff.render import finalize
-        from billdiff.settings import TEMPLATES_DIR
-
-        _ENV = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True,
-                           undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
-                           auto_reload=False, finalize=finalize)
-        _ENV.filters["split_last"] = split_last
-    return _ENV
 
 
 #: Page sizes and margins, in inches: (width, height, top, right, bottom, left).
@@ -771,13 +779,6 @@ def page_height_px(paper: str) -> float:
     """The usable height of one page, in CSS px (96 a inch)."""
     _, height, top, _, bottom, _ = PAGES[paper]
     return (height - top - bottom) * 96
-
-
-def split_last(text: str) -> tuple[str, str]:
-    """``("all but the last word ", "last word")``: the last word stays with its note
-    numbers when a line wraps."""
-    head, _, tail = text.rstrip().rpartition(" ")
-    return (head + " " if head else ""), tail
 
 
 def theme_css(org: Org, paper: str, *, tall: bool = False) -> str:
@@ -806,23 +807,87 @@ def pdf_resources(sheet: FactSheet, *, tall: bool = False) -> dict[str, bytes]:
 
 
 def render_html(sheet: FactSheet, *, mode: Literal["pdf", "preview"] = "pdf",
-                urls: dict[str, str] | None = None) -> str:
-    """The fact sheet as HTML.  ``mode="pdf"`` points at the PDF's own origin; the web preview
-    passes its own *urls* (``css``, ``theme``, ``logo``, ``pdf``)."""
-    links = dict(PDF_URLS) if mode == "pdf" else dict(urls or {})
-    template = _jinja().get_template("factsheet.html")
-    html: str = template.render(sheet=sheet, mode=mode, urls=links)
+                assets: dict[str, str] | None = None) -> str:
+    """The fact sheet as HTML, from the one template environment of :mod:`billdiff.render`.
+    ``mode="pdf"`` points at the PDF's own origin; the web preview passes its own *assets*
+    (``css``, ``theme``, ``logo``, ``pdf``)."""
+    from billdiff.render import environment
+
+    links = dict(PDF_ASSETS) if mode == "pdf" else dict(assets or {})
+    html: str = environment().get_template("factsheet.html").render(
+        sheet=sheet, mode=mode, assets=links)
     return html
 
 
-def fit_job(sheets: Sequence[FactSheet]) -> Any:
-    """The :class:`billdiff.pdf.FitJob` for candidate sheets (fullest first)."""
-    from billdiff.pdf import FitJob
-
+def fit_job(sheets: Sequence[FactSheet]) -> FitJob:
+    """The PDF job for candidate sheets (fullest first): the first that fits one page, found
+    by :func:`plan_fit` from one measuring layout."""
     kept = tuple((max((len(s.sentences) for p in sh.provisions for s in (p.current, p.bill)),
                       default=0), len(sh.facts), len(sh.notes)) for sh in sheets)
-    return FitJob(tuple(render_html(sh) for sh in sheets), kept, pdf_resources(sheets[0]),
-                  pdf_resources(sheets[0], tall=True), page_height_px(sheets[0].paper))
+    return FitJob(tuple(render_html(sh) for sh in sheets), pdf_resources(sheets[0]),
+                  measure=pdf_resources(sheets[0], tall=True), planner=plan_fit,
+                  hints=(kept, page_height_px(sheets[0].paper)))
+
+
+#: How far over the page an estimate may be and still get a real layout first (about one line
+#: of body text): estimates are within a line or two of the real height, and each extra layout
+#: costs about 0.15 s.
+CLOSE_CALL_PX = 18
+
+
+def plan_fit(measured: Measured, hints: tuple[tuple[tuple[int, int, int], ...], float]) -> int:
+    """The first candidate sheet estimated to fit one page, from the fullest one's measured
+    parts (its facts, notes and sides carry ``data-fit`` markers in the template).
+
+    *hints* is ``(kept, page height)``, ``kept[i]`` being ``(statements per side, facts,
+    notes)`` of candidate *i*.  A close call starts one candidate fuller (estimates err long).
+    """
+    kept, page_height = hints
+    parts = _parts(measured)
+    estimates = [_estimate(parts, kept[0], k) for k in kept]
+    start = next((i for i, h in enumerate(estimates) if h <= page_height - 2), len(kept) - 1)
+    if start > 0 and estimates[start - 1] <= page_height + CLOSE_CALL_PX:
+        start -= 1
+    return start
+
+
+def _parts(measured: Measured) -> dict[str, Any]:
+    """The measured heights by part: facts, notes, the facts block, each side's paragraph."""
+    out: dict[str, Any] = {"fact": [], "note": [], "side": {}, "facts": 0.0,
+                           "total": measured.total}
+    for attrs, height in measured.marks:
+        a = dict(attrs)
+        kind = a.get("data-fit")
+        if kind in ("fact", "note"):
+            out[kind].append(height)
+        elif kind == "facts":
+            out["facts"] = height
+        elif kind == "side":
+            chars = [int(c) for c in a.get("data-chars", "").split(",") if c.isdigit()]
+            out["side"][(a.get("data-row"), a.get("data-side"))] = (height, chars)
+    return out
+
+
+def _estimate(m: dict[str, Any], full: tuple[int, int, int], keep: tuple[int, int, int]) -> float:
+    statements, facts, notes = keep
+    height = float(m["total"])
+    fact_heights = m["fact"]
+    height -= sum(fact_heights[facts:])
+    if facts == 0 and fact_heights:
+        height -= max(m["facts"] - sum(fact_heights), 0.0)
+    rows: dict[str, list[tuple[float, float]]] = {}
+    for (row, _side), (side_height, chars) in m["side"].items():
+        if not chars:
+            continue
+        kept_chars = chars[min(statements, len(chars)) - 1]
+        # a paragraph's height grows with its text, in whole lines (rounded up: safe side)
+        rows.setdefault(row, []).append((side_height, side_height * kept_chars / chars[-1]))
+    for sides in rows.values():
+        height -= max(h for h, _ in sides) - max(k for _, k in sides)
+    if m["note"] and notes < full[2]:
+        average = sum(m["note"]) / len(m["note"])
+        height -= (full[2] - notes) * average / 2  # notes are set in two columns
+    return height
 
 
 def make_pdf(corpus: Corpus, request: FactSheetRequest, org: Org = DEFAULT_ORG, *,

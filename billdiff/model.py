@@ -32,11 +32,14 @@ from pydantic import (
     model_validator,
 )
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9._-]*$"
-SECTION_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]*$"
-Id = Annotated[str, StringConstraints(strict=True, pattern=ID_PATTERN, max_length=120)]
+from billdiff.ids import DOCUMENT_ID_MAX, DOCUMENT_ID_PATTERN, SECTION_ID_MAX, SECTION_ID_PATTERN
+
+#: Kept for importers that check ids before building a document (the scheme is in ``ids``).
+ID_PATTERN = DOCUMENT_ID_PATTERN
+Id = Annotated[str, StringConstraints(strict=True, pattern=DOCUMENT_ID_PATTERN,
+                                      max_length=DOCUMENT_ID_MAX)]
 SectionId = Annotated[
-    str, StringConstraints(strict=True, pattern=SECTION_ID_PATTERN, max_length=300)
+    str, StringConstraints(strict=True, pattern=SECTION_ID_PATTERN, max_length=SECTION_ID_MAX)
 ]
 Url = Annotated[str, StringConstraints(strict=True, pattern=r"^https?://\S+$", max_length=2000)]
 IsoDate = Annotated[str, StringConstraints(strict=True, pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$")]
@@ -193,6 +196,20 @@ class Section(Strict):
     lines: LineSpan | None = None
     notes: tuple[StrictStr, ...] = ()
     children: tuple[Section, ...] = ()
+
+    @property
+    def held(self) -> bool:
+        """True if we hold this provision's text (its status is not ``missing``).
+
+        A held text may be empty: a provision with no words in the law (repealed, reserved, or
+        a heading over sub-paragraphs).  Only ``missing`` means "text not obtained".
+        """
+        return self.status is not TextStatus.MISSING
+
+    @property
+    def has_words(self) -> bool:
+        """True if the text is held and has words of its own."""
+        return self.status is not TextStatus.MISSING and bool(self.text.strip())
 
     @model_validator(mode="after")
     def _text_matches_status(self) -> Section:

@@ -3,7 +3,10 @@
 - line endings (CRLF, CR) become LF; Unicode is put in NFC form;
 - non-breaking and other fixed-width spaces become a plain space;
 - zero-width characters (ZWSP, ZWNJ, ZWJ, word joiner, BOM) and soft hyphens are removed;
-- optionally, curly quotes and apostrophes become straight ones (``quotes=True``);
+- optionally, curly quotes and apostrophes become straight ones (``quotes=True``; the
+  comparison itself no longer uses this: it matches words on :func:`fold_typography` and keeps
+  the original characters, so that a quote-style difference is shown as typography and never
+  counted as a change of wording);
 - bidi controls (U+202A-U+202E, U+2066-U+2069, U+200E, U+200F, U+061C) are *not* removed: each
   is replaced by a visible marker such as ``⟦U+202E⟧`` so that a reader sees text that could
   otherwise display in a misleading order.
@@ -23,6 +26,12 @@ _QUOTES = {
     ord("\u2032"): "'", ord("\u201c"): '"', ord("\u201d"): '"', ord("\u201e"): '"',
     ord("\u201f"): '"', ord("\u2033"): '"',
 }
+#: Typography that is not wording: every curly or other quote mark to its straight form, and
+#: every dash to a hyphen.  One character for one, so a folded text keeps its length and a
+#: position in it is a position in the original.
+_TYPOGRAPHY = {**_QUOTES, **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015"
+                                                  "\u2212\ufe58\ufe63\uff0d"), "-")}
+_TYPOGRAPHY_RE = re.compile("[" + "".join(map(chr, _TYPOGRAPHY)) + "]")
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 
@@ -64,6 +73,17 @@ def normalize(text: str, options: NormalizeOptions = NormalizeOptions()) -> str:
     if options.quotes and _QUOTE_RE.search(text):
         text = text.translate(_QUOTES)
     return text
+
+
+def fold_typography(text: str) -> str:
+    """*text* with quote style and dash style folded away (see :data:`_TYPOGRAPHY`).
+
+    Comparisons match words on their folded form, so ``“Facial”`` and ``"Facial"`` are the same
+    word whose typography differs; what is shown is always the original characters.
+    """
+    if text.isascii() or not _TYPOGRAPHY_RE.search(text):
+        return text
+    return text.translate(_TYPOGRAPHY)
 
 
 def mark_bidi(text: str) -> str:

@@ -82,7 +82,15 @@ class RendererBusy(PdfError):
 
 
 class RenderTooLarge(PdfError):
-    """The render needed more memory than its budget, or could not fit the page."""
+    """The render needed more memory than its budget (the worker was stopped)."""
+
+
+class WorkerCrashed(PdfError):
+    """The PDF worker died during a render (killed, or out of memory)."""
+
+
+class PageOverflow(PdfError):
+    """The content does not fit the pages allowed, even at its shortest."""
 
 
 # -- importing WeasyPrint ---------------------------------------------------------------------
@@ -299,16 +307,6 @@ def render_pdf(html: str, generated: Mapping[str, bytes] | None = None) -> bytes
     return _write(document, fetcher)
 
 
-def render_first_fitting(candidates: Sequence[str], generated: Mapping[str, bytes] | None = None,
-                         *, max_pages: int = 1) -> tuple[bytes, int]:
-    """Render the first of *candidates* (fullest first) that fits in *max_pages* pages.
-
-    Returns the PDF and the index of the candidate used; one layout per candidate tried.
-    Raises :class:`RenderTooLarge` if none fits.
-    """
-    return _first_fitting(candidates, generated or {}, 0, max_pages)
-
-
 def _first_fitting(candidates: Sequence[str], generated: Mapping[str, bytes], start: int,
                    max_pages: int) -> tuple[bytes, int]:
     if not candidates:
@@ -319,26 +317,46 @@ def _first_fitting(candidates: Sequence[str], generated: Mapping[str, bytes], st
         pages = len(document.pages)
         if pages <= max_pages:
             return _write(document, fetcher), index
-    raise RenderTooLarge(f"the content does not fit on {max_pages} page(s) even at its "
-                         f"shortest ({pages} pages)", fix="choose fewer topics")
+    raise PageOverflow(f"the content does not fit on {max_pages} page"
+                       f"{'s' if max_pages != 1 else ''} even at its shortest ({pages} pages)",
+                       fix="choose fewer topics")
+
+
+@dataclass(frozen=True)
+class Measured:
+    """Heights of one layout on a very tall page, in CSS px.
+
+    ``total`` is the height of the ``<main>`` element; ``marks`` is every element carrying a
+    ``data-fit`` attribute, in document order, as ``(its data-* attributes, its height)``.
+    """
+
+    total: float
+    marks: tuple[tuple[tuple[tuple[str, str], ...], float], ...]
+
+
+#: ``planner(measured, hints) -> index of the first candidate to lay out`` (a module-level
+#: function, so that a job can be sent to the worker).
+Planner = Callable[[Measured, Any], int]
 
 
 @dataclass(frozen=True)
 class FitJob:
-    """One page to fit: candidate HTML fullest first, and what each keeps.
+    """Candidate pages fullest first: the PDF is the first that fits on ``max_pages`` pages.
 
-    ``kept[i]`` is ``(statements per side, facts, notes)`` of candidate *i*.  ``measure`` is the
-    generated resources for a measuring pass on a very tall page of the same width, and
-    ``page_height`` the usable height of the real page in CSS px.  Elements of the fullest
-    candidate carry ``data-fit`` markers (``fact``, ``note``, ``stmt`` with ``data-row`` and
-    ``data-side``, ``facts``) so their heights can be measured.
+    Laying out every candidate in turn is always right but slow.  A *planner* may look at one
+    measuring layout of the fullest candidate (on a very tall page made with the ``measure``
+    resources) and say which candidate to try first; if that one does not fit, the next ones
+    are laid out in turn.  The PDF layer knows nothing of what the candidates hold: the
+    planner and its *hints* come from the caller (the fact sheet's are in
+    :mod:`billdiff.factsheet`).
     """
 
     candidates: tuple[str, ...]
-    kept: tuple[tuple[int, int, int], ...]
     generated: Mapping[str, bytes]
-    measure: Mapping[str, bytes]
-    page_height: float
+    measure: Mapping[str, bytes] | None = None
+    planner: Planner | None = None
+    hints: Any = None
+    max_pages: int = 1
 
     def fingerprint(self) -> str:
         """SHA-256 over everything that decides the result."""
@@ -347,16 +365,16 @@ class FitJob:
             h.update(hashlib.sha256(html.encode("utf-8")).digest())
         for name in sorted(self.generated):
             h.update(name.encode() + b"\0" + hashlib.sha256(self.generated[name]).digest())
-        h.update(repr((self.kept, self.page_height)).encode())
+        h.update(repr((self.hints, self.max_pages)).encode())
         return h.hexdigest()
 
 
-def _measure(html: str, generated: Mapping[str, bytes]) -> dict[str, Any]:
-    """Heights of the marked elements on one tall page (CSS px)."""
+def measure(html: str, generated: Mapping[str, bytes]) -> Measured:
+    """Lay out *html* once and measure its ``<main>`` and its ``data-fit`` elements."""
     document, _ = _render_document(html, generated)
-    page_box = document.pages[0]._page_box
-    out: dict[str, Any] = {"fact": [], "note": [], "side": {}, "facts": 0.0, "total": 0.0}
-    top = None
+    page_box = document.pages[0]._page_box  # WeasyPrint keeps the box tree here
+    marks: list[tuple[tuple[tuple[str, str], ...], float]] = []
+    top: float | None = None
     bottom = 0.0
     seen: set[int] = set()
     for box in page_box.descendants():
@@ -364,78 +382,35 @@ def _measure(html: str, generated: Mapping[str, bytes]) -> dict[str, Any]:
         if element is None or id(element) in seen:
             continue
         seen.add(id(element))
-        kind = element.get("data-fit")
         if element.tag == "main" and top is None:
             top = box.position_y
             bottom = box.position_y + box.margin_height()
-        if not kind:
-            continue
-        height = box.margin_height()
-        if kind in ("fact", "note"):
-            out[kind].append(height)
-        elif kind == "facts":
-            out["facts"] = height
-        elif kind == "side":
-            chars = [int(c) for c in (element.get("data-chars") or "").split(",") if c.isdigit()]
-            out["side"][(element.get("data-row"), element.get("data-side"))] = (height, chars)
-    out["total"] = bottom - (top or 0.0)
-    return out
-
-
-def _estimate(m: dict[str, Any], full: tuple[int, int, int], keep: tuple[int, int, int]) -> float:
-    statements, facts, notes = keep
-    height = float(m["total"])
-    fact_heights = m["fact"]
-    height -= sum(fact_heights[facts:])
-    if facts == 0 and fact_heights:
-        height -= max(m["facts"] - sum(fact_heights), 0.0)
-    rows: dict[str, list[tuple[float, float]]] = {}
-    for (row, _side), (side_height, chars) in m["side"].items():
-        if not chars:
-            continue
-        kept_chars = chars[min(statements, len(chars)) - 1]
-        # a paragraph's height grows with its text, in whole lines (rounded up: safe side)
-        rows.setdefault(row, []).append((side_height, side_height * kept_chars / chars[-1]))
-    for sides in rows.values():
-        height -= max(h for h, _ in sides) - max(k for _, k in sides) + 0.0
-    if m["note"] and notes < full[2]:
-        average = sum(m["note"]) / len(m["note"])
-        height -= (full[2] - notes) * average / 2  # notes are set in two columns
-    return float(height)
+        if element.get("data-fit"):
+            attrs = tuple(sorted((k, v) for k, v in element.attrib.items()
+                                 if k.startswith("data-")))
+            marks.append((attrs, float(box.margin_height())))
+    return Measured(float(bottom - (top or 0.0)), tuple(marks))
 
 
 def render_fitting(job: FitJob) -> tuple[bytes, int]:
-    """The PDF of the fullest candidate that fits on one page, and its index.
-
-    Two layouts in the usual case: one of the fullest candidate on a very tall page to
-    measure its parts, then (from those heights) an estimate of every candidate's height and a
-    real layout of the first estimated to fit; should the estimate be short, the next
-    candidates are laid out in turn until one fits.
-    """
+    """The PDF of the first candidate that fits, and its index (see :class:`FitJob`)."""
     key = job.fingerprint()
     known = _FIT_MEMO.get(key)
     if known is not None:
-        # The same sheet was fitted before in this process: lay out only the candidate that
+        # The same job was fitted before in this process: lay out only the candidate that
         # fitted (the result is the same bytes; fitting is deterministic).
-        return _first_fitting(job.candidates, job.generated, known, 1)
-    measured = _measure(job.candidates[0], job.measure)
-    estimates = [_estimate(measured, job.kept[0], kept) for kept in job.kept]
-    start = next((i for i, h in enumerate(estimates) if h <= job.page_height - 2),
-                 len(job.candidates) - 1)
-    if start > 0 and estimates[start - 1] <= job.page_height + CLOSE_CALL_PX:
-        start -= 1  # a close call: the estimate errs long, so try the fuller one first
-    data, index = _first_fitting(job.candidates, job.generated, start, 1)
+        return _first_fitting(job.candidates, job.generated, known, job.max_pages)
+    start = 0
+    if job.planner is not None and job.measure is not None and len(job.candidates) > 1:
+        start = max(0, min(job.planner(measure(job.candidates[0], job.measure), job.hints),
+                           len(job.candidates) - 1))
+    data, index = _first_fitting(job.candidates, job.generated, start, job.max_pages)
     with _FIT_LOCK:
         if len(_FIT_MEMO) >= 256:
             _FIT_MEMO.clear()
         _FIT_MEMO[key] = index
     return data, index
 
-
-#: How far over the page an estimate may be and still get a real layout first (about one line
-#: of body text): estimates are within a line or two of the real height, and each extra layout
-#: costs about 0.15 s.
-CLOSE_CALL_PX = 18
 
 #: Which candidate fitted, by the fingerprint of the whole job (bounded; per process).
 _FIT_MEMO: dict[str, int] = {}
@@ -628,7 +603,7 @@ class BoundedRenderer:
             ready = self._conn.poll(budget)
         except (OSError, EOFError):
             self._stop()
-            raise PdfError("the PDF worker stopped unexpectedly") from None
+            raise WorkerCrashed("the PDF worker stopped unexpectedly") from None
         if not ready:
             self._stop()
             raise RenderTimeout(f"the PDF took longer than {self.timeout:g} s and was "
@@ -639,14 +614,14 @@ class BoundedRenderer:
             self._stop()
             if time.monotonic() - start >= self.timeout:
                 raise RenderTimeout("the PDF took too long and was stopped") from None
-            raise RenderTooLarge("the PDF worker ran out of memory and was stopped") \
-                from None
+            raise WorkerCrashed("the PDF worker stopped during the render (it was killed or "
+                                "ran out of memory)") from None
         if status == "ok":
             return payload
         if status == "memory":
             self._stop()
             raise RenderTooLarge(payload)
         name, message = payload
-        cls = {"FetchRefused": FetchRefused, "RenderTooLarge": RenderTooLarge}.get(
-            name, PdfError)
+        cls = {"FetchRefused": FetchRefused, "RenderTooLarge": RenderTooLarge,
+               "PageOverflow": PageOverflow}.get(name, PdfError)
         raise cls(message)

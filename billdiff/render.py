@@ -1,91 +1,73 @@
 """Pages as data, and HTML outside Flask.
 
 Every page of the web app renders from one frozen *context* dataclass built here from the corpus
-(``home_page``, ``document_page``, ``compare_page``, ``topic_page``, ``guide_page``).  The views
-only read the request, call one of these, and render a template: the same contexts feed the
-standalone HTML of ``billdiff compare --format html`` and, later, the PDF.
+(``home_page``, ``document_page``, ``compare_page``, ``topic_page``, ``guide_page``); the fact
+sheet's data comes from :mod:`billdiff.factsheet`.  The views only read the request, call one of
+these, and render a template: the same contexts feed the standalone HTML of ``billdiff compare
+--format html``.  What a comparison means (kinds of change, states, headline numbers, labels)
+comes from :mod:`billdiff.analysis`; this module only arranges it for the page.
 
-HTML is made by Jinja templates with autoescaping on (:func:`environment`); nothing in Python
-builds markup.  This module does not import Flask.
+HTML is made by Jinja templates with autoescaping on (:func:`environment`, the one environment
+outside Flask, for pages and fact sheets alike); nothing in Python builds markup.  This module
+does not import Flask.
 """
 
 from __future__ import annotations
 
 import functools
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from billdiff import settings
-from billdiff.compare import CompareOptions, Comparison, PairDiff, TopicView, cached_compare
-from billdiff.diff import DiffStats, Granularity
-from billdiff.errors import BilldiffError
-from billdiff.load import Corpus
-from billdiff.model import (
-    Analysis,
-    Cite,
-    Document,
-    DocumentKind,
-    Section,
-    Statement,
-    TextStatus,
-    Topic,
-    iter_sections,
+from billdiff import analysis, ids, settings
+from billdiff.analysis import (
+    CHANGE_HELP,
+    CHANGE_LABELS,
+    COMPLETENESS_LABELS,
+    FOOTING_LABELS,
+    KIND_LABELS,
+    LACK_LABELS,
+    PAIR_STATE_LABELS,
+    RELATION_LABELS,
+    STATUS_HELP,
+    STATUS_LABELS,
+    TOPIC_STATE_LABELS,
+    TOPIC_STATE_SYMBOLS,
+    Change,
+    PairReading,
+    PairState,
+    Reading,
+    TopicReading,
+    Unpaired,
+    official_link,
+    read_comparison,
+    section_label,
+    section_number,
+    sponsor_line,
+    year_of,
 )
+from billdiff.compare import CompareOptions, Comparison, cached_compare
+from billdiff.diff import Granularity
+from billdiff.errors import BadRequest
+from billdiff.load import Corpus
+from billdiff.model import Analysis, Cite, Document, DocumentKind, Section, Statement, Topic
+from billdiff.model import iter_sections as _iter_sections
 from billdiff.normalize import BIDI_CONTROLS, bidi_marker
+from billdiff.urls import Urls
 from billdiff.wording import plural
 
-# -- labels shared by every page --------------------------------------------------------------
-
-STATUS_LABELS: dict[str, str] = {
-    "official": "Official text",
-    "excerpt": "Excerpt",
-    "single-source": "Single source",
-    "missing": "Text missing",
-}
-STATUS_HELP: dict[str, str] = {
-    "official": "Verbatim from the official publisher, the whole provision.",
-    "excerpt": "Verbatim, but only part of the provision, or from a copy of the official text.",
-    "single-source": "Verbatim from one outside copy that could not be checked against another.",
-    "missing": "We could not get this text. Read it at the official link.",
-}
-COMPLETENESS_LABELS: dict[str, str] = {
-    "complete": "Full text",
-    "partial": "Partial text",
-    "none": "No text",
-}
-TEXT_STATE_LABELS: dict[str, str] = {
-    "changed": "Wording changed",
-    "unchanged": "Same wording",
-    "lacking": "Wording cannot be compared",
-    "absent": "Not in either text",
-}
-KIND_LABELS: dict[str, str] = {
-    "statute": "Current law",
-    "bill": "Bill",
-    "amendment": "Amendment",
-    "ordinance": "Ordinance",
-}
-RELATION_LABELS: dict[str, tuple[str, str]] = {
-    # type: (outgoing wording, incoming wording)
-    "amends": ("amends", "amended by"),
-    "replaces": ("would replace", "would be replaced by"),
-    "companion-of": ("companion bill of", "companion bill of"),
-    "redraft-of": ("new draft of", "redrafted as"),
-    "refiled-as": ("refiled as", "refiled from"),
-}
 VIEWS = ("side", "inline")
 GRANULARITIES: tuple[Granularity, ...] = ("word", "char")
+TYPOGRAPHY = ("show", "hide")
 
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
+#: The URLs of a site served at ``/`` (the web app passes its own, with its base path).
+SITE = Urls()
 
-
-class BadRequest(BilldiffError):
-    """A request parameter that cannot be used (the web app answers 400)."""
+__all__ = ["BadRequest", "environment", "render"]
 
 
 # -- the Jinja environment ---------------------------------------------------------------------
@@ -120,34 +102,30 @@ def humanize(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def section_number(section: Section | None) -> str:
-    """What a reader calls a section: ``§ 220(a)`` for a number, else its heading or id."""
-    if section is None:
-        return "(no provision)"
-    if section.number:
-        return "§ " + section.number if section.number[:1].isdigit() else section.number
-    return section.heading or section.id
+def split_last(text: str) -> tuple[str, str]:
+    """``("all but the last word ", "last word")``: the last word stays with its note
+    numbers when a line wraps."""
+    head, _, tail = text.rstrip().rpartition(" ")
+    return (head + " " if head else ""), tail
 
 
-def section_label(section: Section | None) -> str:
-    """Number and heading: ``§ 220(a) Definitions``."""
-    if section is None:
-        return "(no provision)"
-    number = section_number(section)
-    if section.number and section.heading:
-        return f"{number} {section.heading}"
-    return number
+#: Labels every template may use, from the one vocabulary in :mod:`billdiff.analysis`.
+GLOBALS: Mapping[str, Any] = {
+    "plural": plural, "STATUS_LABELS": STATUS_LABELS, "STATUS_HELP": STATUS_HELP,
+    "COMPLETENESS_LABELS": COMPLETENESS_LABELS, "TOPIC_STATE_LABELS": TOPIC_STATE_LABELS,
+    "TOPIC_STATE_SYMBOLS": TOPIC_STATE_SYMBOLS, "PAIR_STATE_LABELS": PAIR_STATE_LABELS,
+    "CHANGE_LABELS": CHANGE_LABELS, "CHANGE_HELP": CHANGE_HELP, "LACK_LABELS": LACK_LABELS,
+    "KIND_LABELS": KIND_LABELS, "FOOTING_LABELS": FOOTING_LABELS,
+    "DRAFT_ID": analysis.DRAFT_ID,
+}
 
 
 def configure(env: Environment) -> Environment:
     """Add billdiff's filters and globals to a Jinja environment (Flask's or our own)."""
     env.filters.update(show_bidi=show_bidi, percent=percent, humanize=humanize,
-                       section_number=section_number, section_label=section_label)
-    env.globals.update(
-        plural=plural, STATUS_LABELS=STATUS_LABELS, STATUS_HELP=STATUS_HELP,
-        COMPLETENESS_LABELS=COMPLETENESS_LABELS, TEXT_STATE_LABELS=TEXT_STATE_LABELS,
-        KIND_LABELS=KIND_LABELS,
-    )
+                       section_number=section_number, section_label=section_label,
+                       split_last=split_last)
+    env.globals.update(GLOBALS)
     env.trim_blocks = True
     env.lstrip_blocks = True
     env.finalize = finalize
@@ -155,7 +133,8 @@ def configure(env: Environment) -> Environment:
 
 
 class _Loader(FileSystemLoader):
-    """Templates by bare name from templates/, and ``static/<file>`` from billdiff/static."""
+    """Templates by bare name from the package's templates, ``static/<file>`` from its static
+    folder (so the standalone page can inline the CSS)."""
 
     def __init__(self) -> None:
         super().__init__(str(settings.TEMPLATES_DIR))
@@ -178,6 +157,7 @@ def environment() -> Environment:
     """
     env = Environment(loader=_Loader(), autoescape=True, undefined=StrictUndefined,
                       auto_reload=False)
+    env.globals["urls"] = SITE
     return configure(env)
 
 
@@ -219,19 +199,10 @@ class AnalysisView:
     @property
     def footing_label(self) -> str:
         """What the analysis rests on, in words."""
-        return {
-            "official-text": "Based on the bill or law text",
-            "secondary-sources": "Based on outside sources, not the text itself",
-            "mixed": "Based partly on the text and partly on outside sources",
-        }.get(self.footing, self.footing)
+        return FOOTING_LABELS.get(self.footing, self.footing)
 
 
-def section_href(doc_id: str, section_id: str) -> str:
-    """The permalink of one section."""
-    return f"/documents/{doc_id}#{section_id}"
-
-
-def cite_link(corpus: Corpus, cite: Cite, own_doc: str) -> Link:
+def cite_link(corpus: Corpus, cite: Cite, own_doc: str, urls: Urls = SITE) -> Link:
     """Where one cite points: a section permalink on this site, or an outside source."""
     if cite.section is not None:
         doc_id = cite.document or own_doc
@@ -240,68 +211,43 @@ def cite_link(corpus: Corpus, cite: Cite, own_doc: str) -> Link:
         label = section_number(section) if section else cite.section
         if doc is not None and doc_id != own_doc:
             label = f"{doc.number}, {label}"
-        return Link(label, section_href(doc_id, cite.section))
+        return Link(label, urls.document(doc_id, cite.section))
     source = corpus.sources.get(cite.source or "")
     if source is None:
         return Link(cite.source or "source", None)
     return Link(source.title, source.url, external=True)
 
 
-def analysis_view(corpus: Corpus, doc: Document, analysis: Analysis | None) -> AnalysisView | None:
+def analysis_view(corpus: Corpus, doc: Document, analysis_: Analysis | None,
+                  urls: Urls = SITE) -> AnalysisView | None:
     """An analysis with its cites resolved (None stays None)."""
-    if analysis is None:
+    if analysis_ is None:
         return None
-    topic = corpus.topics.get(analysis.topic) or Topic(
-        id=analysis.topic, title=humanize(analysis.topic), question=humanize(analysis.topic))
+    topic = corpus.topics.get(analysis_.topic) or Topic(
+        id=analysis_.topic, title=humanize(analysis_.topic), question=humanize(analysis_.topic))
     return AnalysisView(
         doc, topic,
-        tuple(_statement(corpus, s, doc.id) for s in analysis.summary),
-        tuple(sorted(analysis.attributes.items())),
-        analysis.footing,
+        tuple(_statement(corpus, s, doc.id, urls) for s in analysis_.summary),
+        tuple(sorted(analysis_.attributes.items())),
+        analysis_.footing,
     )
 
 
-def _statement(corpus: Corpus, statement: Statement, own_doc: str) -> CitedStatement:
+def _statement(corpus: Corpus, statement: Statement, own_doc: str, urls: Urls
+               ) -> CitedStatement:
     return CitedStatement(statement.text,
-                          tuple(cite_link(corpus, c, own_doc) for c in statement.cites))
+                          tuple(cite_link(corpus, c, own_doc, urls) for c in statement.cites))
 
 
-def official_link(doc: Document, section: Section | None = None) -> str | None:
-    """The official text of a section (its own link, else the document's)."""
-    if section is not None and section.source_url:
-        return section.source_url
-    return doc.official_url
-
-
-def year_of(doc: Document) -> str:
-    """The year a document was filed or enacted ('' if unknown)."""
-    return (doc.filed or "")[:4]
-
-
-def sponsor_names(doc: Document, limit: int = 3) -> str:
-    """``A, B and 3 more`` (petitioners left out, committees kept)."""
-    names = [s.name for s in doc.sponsors if s.role != "petitioner"]
-    if not names:
-        return ""
-    if len(names) <= limit:
-        return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
-    return ", ".join(names[:limit]) + f" and {len(names) - limit} more"
-
-
-def default_pair(corpus: Corpus) -> tuple[str, str]:
-    """The comparison people come for: current law (or the oldest text) against the latest bill."""
-    docs = corpus.ordered_documents()
-    if not docs:
-        raise BadRequest("the corpus has no documents")
-    statutes = [d for d in docs if d.kind is DocumentKind.STATUTE]
-    a = statutes[-1] if statutes else docs[0]
-    later = [d for d in docs if d.id != a.id]
-    b = later[-1] if later else a
-    return a.id, b.id
-
-
-def _text_sections(doc: Document) -> list[Section]:
-    return [s for s, _ in iter_sections(doc.sections)]
+def _relation_links(corpus: Corpus, doc: Document, urls: Urls) -> tuple[Link, ...]:
+    links: list[Link] = []
+    for rel in doc.relations:
+        target = corpus.documents.get(rel.target)
+        if target is None:
+            continue
+        links.append(Link(f"{RELATION_LABELS[rel.type.value][0]} {target.number}",
+                          urls.document(target.id)))
+    return tuple(links)
 
 
 # -- home ---------------------------------------------------------------------------------------
@@ -341,27 +287,17 @@ class HomePage:
     documents: int
 
 
-def _relation_links(corpus: Corpus, doc: Document) -> tuple[Link, ...]:
-    links: list[Link] = []
-    for rel in doc.relations:
-        target = corpus.documents.get(rel.target)
-        if target is None:
-            continue
-        links.append(Link(f"{RELATION_LABELS[rel.type.value][0]} {target.number}",
-                          f"/documents/{target.id}"))
-    return tuple(links)
-
-
-def home_page(corpus: Corpus) -> HomePage:
+def home_page(corpus: Corpus, urls: Urls = SITE) -> HomePage:
     """The home page: current law, the bills on a timeline, the topics, and where to start."""
     docs = corpus.ordered_documents()
-    a_id, b_id = default_pair(corpus) if docs else ("", "")
+    a_id, b_id = analysis.default_pair(corpus) if docs else ("", "")
     current = corpus.documents.get(a_id)
     latest = corpus.documents.get(b_id)
     stops: dict[str, list[TimelineEntry]] = {}
     for doc in docs:
         stops.setdefault(year_of(doc) or "Undated", []).append(
-            TimelineEntry(doc, year_of(doc), sponsor_names(doc), _relation_links(corpus, doc)))
+            TimelineEntry(doc, year_of(doc), sponsor_line(doc),
+                          _relation_links(corpus, doc, urls)))
     if current is not None and current.kind is DocumentKind.STATUTE:
         subject = current.short_title or current.title
         heading = f"{current.number}: {subject}"
@@ -389,7 +325,17 @@ class SectionView:
     depth: int
     official_url: str | None
     topics: tuple[Topic, ...]
-    is_definition: bool
+
+    @property
+    def is_definition(self) -> bool:
+        """True for a defined term."""
+        return ids.is_definition(self.section.id)
+
+
+def section_view(corpus: Corpus, doc: Document, section: Section, depth: int) -> SectionView:
+    """One section with its official link and topics."""
+    return SectionView(section, depth, official_link(doc, section),
+                       tuple(corpus.topics[t] for t in section.topics if t in corpus.topics))
 
 
 @dataclass(frozen=True)
@@ -406,30 +352,28 @@ class DocumentPage:
     compare: tuple[str, str] | None
 
 
-def document_page(corpus: Corpus, doc_id: str) -> DocumentPage:
+def document_page(corpus: Corpus, doc_id: str, urls: Urls = SITE) -> DocumentPage:
     """The document page for *doc_id* (:class:`~billdiff.errors.NotFound` if unknown)."""
     doc = corpus.document(doc_id)
     views = []
     counts: dict[str, int] = {}
-    for section, depth in iter_sections(doc.sections):
-        topics = tuple(corpus.topics[t] for t in section.topics if t in corpus.topics)
-        views.append(SectionView(section, depth, official_link(doc, section), topics,
-                                 "__def_" in section.id))
+    for section, depth in _iter_sections(doc.sections):
+        views.append(section_view(corpus, doc, section, depth))
         counts[section.status.value] = counts.get(section.status.value, 0) + 1
-    outgoing = _relation_links(corpus, doc)
+    outgoing = _relation_links(corpus, doc, urls)
     incoming: list[Link] = []
     for other in corpus.ordered_documents():
         for rel in other.relations:
             if rel.target == doc.id and other.id != doc.id:
                 link = Link(f"{RELATION_LABELS[rel.type.value][1]} {other.number}",
-                            f"/documents/{other.id}")
+                            urls.document(other.id))
                 if link not in outgoing and link not in incoming:  # companions name each other
                     incoming.append(link)
     analyses = tuple(
         v for t in corpus.topics
-        if (v := analysis_view(corpus, doc, corpus.analysis(doc.id, t))) is not None
+        if (v := analysis_view(corpus, doc, corpus.analysis(doc.id, t), urls)) is not None
     )
-    a_id, b_id = default_pair(corpus)
+    a_id, b_id = analysis.default_pair(corpus)
     other_id = a_id if doc.id != a_id else b_id
     compare: tuple[str, str] | None = None
     if other_id != doc.id:
@@ -437,9 +381,10 @@ def document_page(corpus: Corpus, doc_id: str) -> DocumentPage:
         compare = ((other.id, doc.id) if (other.filed or "") <= (doc.filed or "")
                    else (doc.id, other.id))
     return DocumentPage(
-        doc, sponsor_names(doc, limit=12), outgoing,
+        doc, sponsor_line(doc, limit=12), outgoing,
         tuple(dict.fromkeys(incoming)), tuple(views),
-        tuple((k, counts[k]) for k in STATUS_LABELS if k in counts), analyses, compare,
+        tuple((k.value, counts[k.value]) for k in STATUS_LABELS if k.value in counts),
+        analyses, compare,
     )
 
 
@@ -447,170 +392,265 @@ def document_page(corpus: Corpus, doc_id: str) -> DocumentPage:
 
 
 @dataclass(frozen=True)
-class PairView:
-    """One aligned pair on the compare page."""
+class CompareRequest:
+    """What the compare page (or the API) was asked for, checked."""
 
-    pair: PairDiff
-    a_official: str | None
-    b_official: str | None
+    a: str
+    b: str
+    options: CompareOptions
+    view: str = "side"
+    typography: str = "show"
+
+    @property
+    def hide_typography(self) -> bool:
+        """True when typography differences are not marked in the redline."""
+        return self.typography == "hide"
+
+
+@dataclass(frozen=True)
+class PairView:
+    """One aligned pair on a page: its reading and its two documents."""
+
+    reading: PairReading
+    a_doc: Document
+    b_doc: Document
 
     @property
     def anchor(self) -> str:
         """Fragment id of this pair."""
-        return "pair-" + self.pair.anchor
+        return "pair-" + self.reading.diff.anchor
 
     @property
     def title(self) -> str:
         """``§ 220(a) Definitions → § 220(a) Definitions``-style heading."""
-        la = section_label(self.pair.a_section)
-        lb = section_label(self.pair.b_section)
+        la, lb = section_label(self.reading.a), section_label(self.reading.b)
+        if self.reading.a is None:
+            return lb
+        if self.reading.b is None:
+            return la
         return la if la == lb else f"{la} → {lb}"
 
     @property
-    def caution(self) -> bool:
-        """True when a change may only mean that words were not retrieved (an excerpt side)."""
-        return self.pair.changed and bool(self.pair.partial)
+    def a_official(self) -> str | None:
+        """The official text of side A's section."""
+        return official_link(self.a_doc, self.reading.a)
+
+    @property
+    def b_official(self) -> str | None:
+        """The official text of side B's section."""
+        return official_link(self.b_doc, self.reading.b)
+
+    @property
+    def flags(self) -> tuple[Change, ...]:
+        """The kinds of change to flag (wording is the pair's own state)."""
+        return tuple(c for c in self.reading.changes if c is not Change.WORDING)
+
+    @property
+    def sides(self) -> tuple[tuple[str, Document, Section | None, str | None], ...]:
+        """``(side, document, section, official link)`` for A then B."""
+        return (("a", self.a_doc, self.reading.a, self.a_official),
+                ("b", self.b_doc, self.reading.b, self.b_official))
 
 
 @dataclass(frozen=True)
 class TopicBlock:
-    """One topic on the compare page: the summary line and the pairs."""
+    """One topic on the compare page: its reading, analyses and pairs."""
 
-    view: TopicView
-    anchor: str
+    reading: TopicReading
     a_analysis: AnalysisView | None
     b_analysis: AnalysisView | None
     pairs: tuple[PairView, ...]
-    stats: DiffStats
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of this topic."""
+        return f"topic-{self.reading.topic_id}"
+
+    @property
+    def topic(self) -> Topic:
+        """The topic."""
+        return self.reading.view.topic
 
     @property
     def state(self) -> str:
-        """The topic's text state (see :attr:`TopicView.text_state`)."""
-        return self.view.text_state
+        """The topic's state (see :class:`~billdiff.analysis.TopicState`)."""
+        return self.reading.state.value
 
 
 @dataclass(frozen=True)
 class ComparePage:
     """The compare page: the form's state, the summary, the topics and the rest."""
 
-    comparison: Comparison
+    reading: Reading
+    request: CompareRequest
     documents: tuple[Document, ...]
     topics: tuple[Topic, ...]
-    selected_topics: tuple[str, ...]
-    view: str
-    granularity: str
-    quotes: bool
     blocks: tuple[TopicBlock, ...]
-    other_changed: tuple[PairView, ...]
-    other_unchanged: tuple[PairView, ...]
-    other_lacking: tuple[PairView, ...]
-    reversed_order: bool
-    query: str
+    other: tuple[PairView, ...]
+
+    @property
+    def comparison(self) -> Comparison:
+        """The comparison read."""
+        return self.reading.comparison
 
     @property
     def a(self) -> Document:
         """Side A."""
-        return self.comparison.a
+        return self.reading.a
 
     @property
     def b(self) -> Document:
         """Side B."""
-        return self.comparison.b
+        return self.reading.b
 
     @property
-    def compared(self) -> int:
-        """How many aligned pairs had text on both sides (and so a diff)."""
-        return sum(1 for p in self.comparison.pairs if p.diff is not None)
+    def view(self) -> str:
+        """``side`` or ``inline``."""
+        return self.request.view
+
+    @property
+    def selected_topics(self) -> tuple[str, ...]:
+        """The topics the comparison was limited to."""
+        return self.request.options.topics
+
+    @property
+    def granularity(self) -> str:
+        """``word`` or ``char``."""
+        return self.request.options.granularity
+
+    @property
+    def hide_typography(self) -> bool:
+        """True when typography differences are not marked."""
+        return self.request.hide_typography
+
+    def _other(self, *states: PairState, front: bool = False) -> tuple[PairView, ...]:
+        return tuple(v for v in self.other if v.reading.state in states
+                     and v.reading.front_matter is front)
+
+    @property
+    def other_changed(self) -> tuple[PairView, ...]:
+        """Provisions under no topic that changed."""
+        return self._other(PairState.CHANGED)
+
+    @property
+    def other_same(self) -> tuple[PairView, ...]:
+        """Provisions under no topic with the same wording (typography aside)."""
+        return self._other(PairState.UNCHANGED, PairState.TYPOGRAPHY)
+
+    @property
+    def other_lacking(self) -> tuple[PairView, ...]:
+        """Provisions under no topic that could not be compared."""
+        return self._other(PairState.NOT_COMPARED)
+
+    @property
+    def front_matter(self) -> tuple[PairView, ...]:
+        """Front matter (cover pages, petitioners, enacting clauses): apart, not law."""
+        return tuple(v for v in self.other if v.reading.front_matter)
+
+    def _unpaired(self, items: tuple[Unpaired, ...], *, known: bool) -> tuple[Unpaired, ...]:
+        return tuple(u for u in items if not u.front_matter and (u.change is not None) is known)
+
+    @property
+    def added(self) -> tuple[Unpaired, ...]:
+        """Provisions only in B, added."""
+        return self._unpaired(self.reading.only_b, known=True)
+
+    @property
+    def removed(self) -> tuple[Unpaired, ...]:
+        """Provisions only in A, removed."""
+        return self._unpaired(self.reading.only_a, known=True)
+
+    @property
+    def one_side_unknown(self) -> tuple[Unpaired, ...]:
+        """Provisions on one side only that cannot be called added or removed."""
+        return (*self._unpaired(self.reading.only_a, known=False),
+                *self._unpaired(self.reading.only_b, known=False))
+
+    @property
+    def front_matter_unpaired(self) -> tuple[Unpaired, ...]:
+        """Front matter on one side only."""
+        return tuple(u for u in (*self.reading.only_a, *self.reading.only_b) if u.front_matter)
+
+    @property
+    def has_other(self) -> bool:
+        """True if there is anything under "Other provisions"."""
+        return bool(self.other or self.reading.only_a or self.reading.only_b)
+
+    @property
+    def attribute_notes(self) -> bool:
+        """True if any topic has summary attributes that differ (shown in bold)."""
+        return any(b.reading.attribute_changes for b in self.blocks)
 
 
-def parse_compare_args(corpus: Corpus,
-                       args: dict[str, list[str]]) -> tuple[str, str, CompareOptions, str]:
-    """Check the compare page's query parameters; return ``(a, b, options, view)``.
+def _one(args: Mapping[str, list[str]], name: str, default: str) -> str:
+    values = args.get(name) or []
+    if len(values) > 1:
+        raise BadRequest(f"give {name!r} once (got {len(values)} values)")
+    return values[0].strip() if values and values[0].strip() else default
+
+
+def parse_compare_args(corpus: Corpus, args: Mapping[str, list[str]],
+                       *, require_b: bool = False) -> CompareRequest:
+    """Check the compare page's query parameters.
 
     Raises :class:`BadRequest` naming the parameter for anything that cannot be used, and
-    :class:`~billdiff.errors.NotFound` for an unknown document.
+    :class:`~billdiff.errors.NotFound` for an unknown document.  Unknown parameters (a
+    tracking ``utm_source`` on a shared link) are ignored.  ``quotes=1``, from older links,
+    means ``typography=hide``.
     """
-    da, db = default_pair(corpus)
-
-    def one(name: str, default: str) -> str:
-        values = args.get(name) or []
-        if len(values) > 1:
-            raise BadRequest(f"give {name!r} once (got {len(values)} values)")
-        return values[0].strip() if values and values[0].strip() else default
-
-    a, b = one("a", da), one("b", db)
+    if require_b and not (args.get("b") or [""])[0].strip():
+        raise BadRequest("parameter 'b' is required", fix="give the document to compare with")
+    da, db = analysis.default_pair(corpus)
+    a, b = _one(args, "a", da), _one(args, "b", db)
     for value in (a, b):
         corpus.document(value)
-    granularity = one("granularity", "word")
+    granularity = _one(args, "granularity", "word")
     if granularity not in GRANULARITIES:
         raise BadRequest(f"granularity must be 'word' or 'char', not {granularity!r}")
-    view = one("view", "side")
+    view = _one(args, "view", "side")
     if view not in VIEWS:
         raise BadRequest(f"view must be 'side' or 'inline', not {view!r}")
-    quotes_raw = one("quotes", "0")
-    if quotes_raw not in ("0", "1"):
-        raise BadRequest(f"quotes must be 0 or 1, not {quotes_raw!r}")
+    quotes = _one(args, "quotes", "0")
+    if quotes not in ("0", "1"):
+        raise BadRequest(f"quotes must be 0 or 1, not {quotes!r}")
+    typography = _one(args, "typography", "hide" if quotes == "1" else "show")
+    if typography not in TYPOGRAPHY:
+        raise BadRequest(f"typography must be 'show' or 'hide', not {typography!r}")
     topics = [t.strip() for t in args.get("topic", []) if t.strip()]
     for t in topics:
         if t not in corpus.topics:
             known = ", ".join(corpus.topics) or "none"
             raise BadRequest(f"unknown topic {t!r} (known topics: {known})")
-    options = CompareOptions(granularity=granularity,
-                             quotes=quotes_raw == "1", topics=tuple(dict.fromkeys(topics)))
-    return a, b, options, view
+    options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
+                             topics=tuple(dict.fromkeys(topics)))
+    return CompareRequest(a, b, options, view, typography)
 
 
-def _pair_view(pair: PairDiff, a: Document, b: Document) -> PairView:
-    return PairView(pair, official_link(a, pair.a_section), official_link(b, pair.b_section))
+def compare_page(corpus: Corpus, request: CompareRequest, urls: Urls = SITE) -> ComparePage:
+    """The compare page for a checked request (comparison cached by content)."""
+    a, b = corpus.document(request.a), corpus.document(request.b)
+    comparison = cached_compare(a, b, corpus=corpus, options=request.options)
+    return comparison_context(read_comparison(comparison), corpus, request, urls)
 
 
-def compare_page(corpus: Corpus, a_id: str, b_id: str, options: CompareOptions | None = None,
-                 view: str = "side") -> ComparePage:
-    """The compare page for documents *a_id* and *b_id* (comparison cached by content)."""
-    a, b = corpus.document(a_id), corpus.document(b_id)
-    options = options or CompareOptions()
-    return comparison_context(cached_compare(a, b, corpus=corpus, options=options), corpus, view)
-
-
-def comparison_context(comparison: Comparison, corpus: Corpus | None,
-                       view: str = "side") -> ComparePage:
-    """The compare page's context for a comparison already made."""
-    a, b = comparison.a, comparison.b
-    blocks = []
-    for tv in comparison.topics:
-        stats = DiffStats()
-        for p in tv.pairs:
-            if p.stats is not None:
-                stats = stats + p.stats
-        blocks.append(TopicBlock(
-            tv, f"topic-{tv.topic.id}",
-            analysis_view(corpus, a, tv.a_analysis) if corpus else None,
-            analysis_view(corpus, b, tv.b_analysis) if corpus else None,
-            tuple(_pair_view(p, a, b) for p in tv.pairs), stats))
-    rest = [_pair_view(p, a, b) for p in comparison.pairs if p.topic is None]
+def comparison_context(reading: Reading, corpus: Corpus | None,
+                       request: CompareRequest | None = None,
+                       urls: Urls = SITE) -> ComparePage:
+    """The compare page's context for a comparison already read (a draft has no corpus)."""
+    a, b = reading.a, reading.b
+    request = request or CompareRequest(a.id, b.id, reading.comparison.options)
+    views = {id(p): PairView(p, a, b) for p in reading.pairs}
+    blocks = tuple(
+        TopicBlock(t,
+                   analysis_view(corpus, a, t.view.a_analysis, urls) if corpus else None,
+                   analysis_view(corpus, b, t.view.b_analysis, urls) if corpus else None,
+                   tuple(views[id(p)] for p in t.pairs))
+        for t in reading.topics)
     docs: Sequence[Document] = corpus.ordered_documents() if corpus else (a, b)
-    options = comparison.options
     return ComparePage(
-        comparison, tuple(docs), tuple(corpus.topics.values()) if corpus else (),
-        options.topics, view, options.granularity, options.quotes, tuple(blocks),
-        tuple(p for p in rest if p.pair.changed),
-        tuple(p for p in rest if p.pair.diff is not None and not p.pair.changed),
-        tuple(p for p in rest if p.pair.diff is None),
-        bool(b.filed) and (a.filed or "") > (b.filed or ""),
-        _query(a.id, b.id, options, view),
+        reading, request, tuple(docs), tuple(corpus.topics.values()) if corpus else (),
+        blocks, tuple(views[id(p)] for p in reading.other_pairs),
     )
-
-
-def _query(a: str, b: str, options: CompareOptions, view: str) -> str:
-    params: list[tuple[str, str]] = [("a", a), ("b", b)]
-    params += [("topic", t) for t in options.topics]
-    if view != "side":
-        params.append(("view", view))
-    if options.granularity != "word":
-        params.append(("granularity", options.granularity))
-    if options.quotes:
-        params.append(("quotes", "1"))
-    return urlencode(params)
 
 
 # -- topic --------------------------------------------------------------------------------------
@@ -624,27 +664,35 @@ class VersionView:
     analysis: AnalysisView | None
     sections: tuple[SectionView, ...]
 
-    @property
-    def has_text(self) -> bool:
-        """True if any of its sections on this topic has text."""
-        return any(v.section.text.strip() and v.section.status is not TextStatus.MISSING
-                   for v in self.sections)
-
 
 @dataclass(frozen=True)
 class StepView:
     """The change from one version to the next."""
 
+    reading: TopicReading | None
     a: Document
     b: Document
     pairs: tuple[PairView, ...]
-    attribute_changes: tuple[tuple[str, str | None, str | None], ...]
-    state: str
 
     @property
     def anchor(self) -> str:
         """Fragment id of this step."""
         return f"change-{self.a.id}--{self.b.id}"
+
+    @property
+    def state(self) -> str:
+        """The topic's state in this step."""
+        return self.reading.state.value if self.reading else "absent"
+
+    @property
+    def attribute_changes(self) -> tuple[tuple[str, str | None, str | None], ...]:
+        """Summary attributes that differ (ours, not the law)."""
+        return self.reading.attribute_changes if self.reading else ()
+
+    @property
+    def compared(self) -> tuple[PairView, ...]:
+        """Its pairs that could be compared."""
+        return tuple(p for p in self.pairs if p.reading.compared)
 
 
 @dataclass(frozen=True)
@@ -658,32 +706,28 @@ class TopicPage:
     why_cites: tuple[Link, ...] = ()
 
 
-def topic_page(corpus: Corpus, topic_id: str) -> TopicPage:
+def topic_page(corpus: Corpus, topic_id: str, urls: Urls = SITE) -> TopicPage:
     """The topic page (:class:`~billdiff.errors.NotFound` for an unknown topic)."""
     topic = corpus.topic(topic_id)
     docs = [d for d in corpus.ordered_documents()
             if corpus.analysis(d.id, topic_id) is not None
-            or any(topic_id in s.topics for s in _text_sections(d))]
+            or any(topic_id in s.topics for s, _ in _iter_sections(d.sections))]
     versions = []
     for doc in docs:
-        secs = tuple(
-            SectionView(s, depth, official_link(doc, s),
-                        tuple(corpus.topics[t] for t in s.topics if t in corpus.topics),
-                        "__def_" in s.id)
-            for s, depth in iter_sections(doc.sections) if topic_id in s.topics)
-        versions.append(VersionView(doc, analysis_view(corpus, doc,
-                                                       corpus.analysis(doc.id, topic_id)), secs))
+        secs = tuple(section_view(corpus, doc, s, depth)
+                     for s, depth in _iter_sections(doc.sections) if topic_id in s.topics)
+        versions.append(VersionView(doc, analysis_view(
+            corpus, doc, corpus.analysis(doc.id, topic_id), urls), secs))
     steps = []
     options = CompareOptions(topics=(topic_id,))
     for prev, nxt in zip(docs, docs[1:], strict=False):
-        cmp = cached_compare(prev, nxt, corpus=corpus, options=options)
-        tv = cmp.topics[0] if cmp.topics else None
-        steps.append(StepView(
-            prev, nxt, tuple(_pair_view(p, prev, nxt) for p in cmp.pairs),
-            tv.attribute_changes if tv else (), tv.text_state if tv else "absent"))
+        reading = read_comparison(cached_compare(prev, nxt, corpus=corpus, options=options))
+        tr = reading.topics[0] if reading.topics else None
+        steps.append(StepView(tr, prev, nxt,
+                              tuple(PairView(p, prev, nxt) for p in reading.pairs)))
     return TopicPage(topic, tuple(versions), tuple(steps),
                      tuple(t for t in corpus.topics.values() if t.id != topic_id),
-                     why_links(corpus, topic))
+                     why_links(corpus, topic, urls))
 
 
 # -- guide --------------------------------------------------------------------------------------
@@ -693,17 +737,25 @@ def topic_page(corpus: Corpus, topic_id: str) -> TopicPage:
 class GuideTopic:
     """One topic of the plain-language guide."""
 
-    topic: Topic
+    reading: TopicReading
     now: AnalysisView | None
     bill: AnalysisView | None
-    changes: tuple[tuple[str, str | None, str | None], ...]
-    text_state: str
     why_cites: tuple[Link, ...] = ()
 
+    @property
+    def topic(self) -> Topic:
+        """The topic."""
+        return self.reading.view.topic
 
-def why_links(corpus: Corpus, topic: Topic) -> tuple[Link, ...]:
+    @property
+    def changes(self) -> tuple[tuple[str, str | None, str | None], ...]:
+        """Summary attributes that differ (ours, not the law)."""
+        return self.reading.attribute_changes
+
+
+def why_links(corpus: Corpus, topic: Topic, urls: Urls = SITE) -> tuple[Link, ...]:
     """Links for what a topic's "why it matters" rests on."""
-    return tuple(cite_link(corpus, c, c.document or "") for c in topic.why_cites)
+    return tuple(cite_link(corpus, c, c.document or "", urls) for c in topic.why_cites)
 
 
 @dataclass(frozen=True)
@@ -735,50 +787,38 @@ class GuidePage:
     sources: tuple[Link, ...] = field(default=())
 
 
-_QUOTED = re.compile(r"[“\"]([^”\"]{1,80})[”\"]")
-
-
-def _term_name(section: Section) -> str:
-    for candidate in (section.number or "", section.heading or "", section.text):
-        m = _QUOTED.search(candidate)
-        if m:
-            return m.group(1)
-    slug = section.id.split("__def_", 1)[1]
-    return humanize(slug)
-
-
 def glossary(corpus: Corpus) -> tuple[Term, ...]:
-    """Defined terms (sections whose id contains ``__def_``), each with every version's wording."""
-    terms: dict[str, list[TermVersion]] = {}
-    names: dict[str, str] = {}
-    for doc in corpus.ordered_documents():
-        for section, _ in iter_sections(doc.sections):
-            if "__def_" not in section.id:
-                continue
-            slug = section.id.split("__def_", 1)[1]
-            names.setdefault(slug, _term_name(section))
-            terms.setdefault(slug, []).append(
-                TermVersion(doc, section, official_link(doc, section)))
-    return tuple(Term(slug, names[slug], tuple(v))
-                 for slug, v in sorted(terms.items(), key=lambda kv: names[kv[0]].lower()))
+    """Defined terms, each with every version's wording (see
+    :func:`billdiff.analysis.glossary_terms`)."""
+    return tuple(Term(t.slug, t.term, tuple(
+        TermVersion(v.document, v.section, official_link(v.document, v.section))
+        for v in t.versions)) for t in analysis.glossary_terms(corpus))
 
 
-def guide_page(corpus: Corpus) -> GuidePage:
+def guide_page(corpus: Corpus, urls: Urls = SITE) -> GuidePage:
     """The guide: what the law says now (A), what the latest bill would change (B), and why."""
-    a_id, b_id = default_pair(corpus)
+    a_id, b_id = analysis.default_pair(corpus)
     a, b = corpus.document(a_id), corpus.document(b_id)
-    cmp = cached_compare(a, b, corpus=corpus)
+    reading = read_comparison(cached_compare(a, b, corpus=corpus))
     topics = tuple(
-        GuideTopic(tv.topic, analysis_view(corpus, a, tv.a_analysis),
-                   analysis_view(corpus, b, tv.b_analysis), tv.attribute_changes, tv.text_state,
-                   why_links(corpus, tv.topic))
-        for tv in cmp.topics)
+        GuideTopic(t, analysis_view(corpus, a, t.view.a_analysis, urls),
+                   analysis_view(corpus, b, t.view.b_analysis, urls),
+                   why_links(corpus, t.view.topic, urls))
+        for t in reading.topics)
     return GuidePage(a, b, topics, glossary(corpus))
 
 
 # -- the standalone comparison (``billdiff compare --format html``) -----------------------------
 
 
-def standalone_comparison(comparison: Comparison, corpus: Corpus | None) -> str:
-    """A self-contained HTML page of *comparison*: its CSS inline, every text escaped."""
-    return render("standalone_comparison.html", page=comparison_context(comparison, corpus))
+def standalone_comparison(reading: Reading, corpus: Corpus | None,
+                          request: CompareRequest | None = None) -> str:
+    """A self-contained HTML page of a comparison: its CSS inline, every text escaped."""
+    return render("standalone_comparison.html",
+                  page=comparison_context(reading, corpus, request))
+
+
+__all__ += ["ComparePage", "CompareRequest", "DocumentPage", "GuidePage", "HomePage",
+            "PairView", "TopicPage", "compare_page", "comparison_context", "document_page",
+            "guide_page", "home_page", "parse_compare_args", "standalone_comparison",
+            "topic_page"]

@@ -39,9 +39,13 @@ pytestmark = [
 ]
 
 
+#: A bundled pair whose held provisions really differ in wording.
+REDLINE = "/compare?a=ma-192-s3084&b=ma-193-h4359"
+
+
 def _pages(corpus) -> dict[str, str]:
     """One URL per page type on the bundled dossier (names are screenshot file names)."""
-    from billdiff.render import default_pair
+    from billdiff.analysis import default_pair
 
     a, b = default_pair(corpus)
     docs = corpus.ordered_documents()
@@ -60,8 +64,12 @@ def _pages(corpus) -> dict[str, str]:
         "draft": f"/draft?against={b}",
         "factsheet": f"/factsheet?a={a}&b={b}",
     }
+    if "ma-192-s3084" in corpus.documents and "ma-193-h4359" in corpus.documents:
+        # the pair whose held provisions differ in wording (the SECTION 1 lead-in), and in
+        # typography (the definitions)
+        pages["compare-redline"] = REDLINE
     if "ma-192-s3084" in corpus.documents and "ma-193-h1728" in corpus.documents:
-        pages["compare-redline"] = "/compare?a=ma-192-s3084&b=ma-193-h1728&topic=definitions"
+        pages["compare-typography"] = "/compare?a=ma-192-s3084&b=ma-193-h1728&topic=definitions"
     if topic:
         pages["topic"] = f"/topics/{'definitions' if 'definitions' in corpus.topics else topic}"
     return pages
@@ -159,7 +167,7 @@ def test_every_page_type_passes_axe_and_is_screenshotted(page, base_url, bundled
 def test_redline_renders_ins_and_del(page, base_url, bundled):
     if "ma-192-s3084" not in bundled.documents:
         pytest.skip("the bundled dossier lacks ma-192-s3084")
-    page.goto(base_url + "/compare?a=ma-192-s3084&b=ma-193-h1728&topic=definitions&view=inline")
+    page.goto(base_url + REDLINE + "&view=inline")
     redline = page.locator(".redline")
     assert redline.count() >= 1
     assert page.locator(".redline del").count() >= 1
@@ -217,7 +225,7 @@ def test_compare_form_works_with_the_keyboard_only(page, base_url, bundled):
 def test_print_stylesheet_hides_chrome_and_keeps_marks(page, base_url, bundled):
     if "ma-192-s3084" not in bundled.documents:
         pytest.skip("the bundled dossier lacks ma-192-s3084")
-    page.goto(base_url + "/compare?a=ma-192-s3084&b=ma-193-h1728&topic=definitions")
+    page.goto(base_url + REDLINE)
     page.emulate_media(media="print")
     assert page.locator(".compare-form").is_hidden()
     assert page.locator(".site-header").is_hidden()
@@ -262,7 +270,7 @@ def test_draft_page_compares_pasted_text(page, base_url, bundled, artifacts):
 
 
 def test_factsheet_download_is_reachable_by_keyboard(page, base_url, bundled):
-    from billdiff.render import default_pair
+    from billdiff.analysis import default_pair
 
     a, b = default_pair(bundled)
     page.goto(base_url + f"/factsheet?a={a}&b={b}")

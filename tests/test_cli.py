@@ -101,10 +101,13 @@ def test_compare_json(bills):
     assert pair["topic"] == "warrant"
     assert pair["a_section"]["id"] == "sec_1"
     assert pair["b_section"]["id"] == "sec_1"
-    assert pair["ops"] == [{"op": "equal", "text": "Police need a "},
-                           {"op": "delete", "text": "court order."},
-                           {"op": "insert", "text": "warrant."}]
+    assert pair["runs"] == [{"op": "equal", "text": "Police need a ", "mark": "same"},
+                            {"op": "delete", "text": "court order.", "mark": "wording"},
+                            {"op": "insert", "text": "warrant.", "mark": "wording"}]
+    assert (pair["state"], pair["changed"], pair["changes"]) == ("changed", True, ["wording"])
     assert pair["stats"]["words_deleted"] == 2
+    assert data["changed"] is True
+    assert data["provisions"]["changed"] == 1
     assert data["only_in_a"] == []
     assert data["only_in_b"] == []
 

@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from billdiff import diff as diffmod
 from billdiff.diff import Op, diff_texts, stats_of, tokenize
+from billdiff.normalize import fold_typography
 
 
 def ops(a: str, b: str, granularity: str = "word") -> list[tuple[str, str]]:
@@ -145,8 +146,10 @@ def test_runs_rebuild_both_texts(a, b, granularity):
     assert d.a_text == a
     assert d.b_text == b
     assert all(o.text for o in d.ops)
-    # neighbours never share a kind (runs are merged)
-    assert all(x.op != y.op for x, y in zip(d.ops, d.ops[1:], strict=False))
+    # neighbours never share a kind (runs are merged; typography runs stay apart)
+    assert all((x.op, x.typography) != (y.op, y.typography)
+               for x, y in zip(d.ops, d.ops[1:], strict=False))
+    assert not any(o.typography for o in d.ops if o.op == "equal")
 
 
 @settings(max_examples=200, deadline=None)
@@ -157,22 +160,39 @@ def test_identical_inputs_give_no_change(a):
     assert d.stats.words_inserted == d.stats.words_deleted == 0
 
 
-def _cuts(runs: list[str]) -> list[int]:
-    cuts, pos = [], 0
-    for text in runs[:-1]:
-        pos += len(text)
-        cuts.append(pos)
-    return cuts
+def _typography_runs(ops) -> set[int]:
+    """Indices of the runs marked as typography."""
+    return {i for i, o in enumerate(ops) if o.typography}
 
 
 @settings(max_examples=300, deadline=None)
 @given(TEXT, TEXT)
-def test_word_runs_never_split_a_word(a, b):
+def test_word_runs_never_split_a_word_but_at_typography(a, b):
+    """Runs split a word only to mark the characters where its typography differs."""
     d = diff_texts(a, b)
+    typography = _typography_runs(d.ops)
     for text, kinds in ((a, ("equal", "delete")), (b, ("equal", "insert"))):
-        runs = [o.text for o in d.ops if o.op in kinds]
-        for p in _cuts(runs):
-            assert text[p - 1].isspace() or text[p].isspace(), (text, p, d.ops)
+        side = [(i, o) for i, o in enumerate(d.ops) if o.op in kinds]
+        pos = 0
+        for (i, o), (j, _) in zip(side, side[1:], strict=False):
+            pos += len(o.text)
+            inside_word = not (text[pos - 1].isspace() or text[pos].isspace())
+            assert not inside_word or i in typography or j in typography, (text, pos, d.ops)
+
+
+_STYLES = {'"': "“”\"", "'": "‘’'", "-": "-–—"}
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["a", "b", "the ", " ", "\n", '"', "'", "-", ". ", "x"]),
+                max_size=40).map("".join), st.randoms(use_true_random=False))
+def test_a_copy_in_other_typography_is_never_a_change_of_wording(text, rng):
+    """Quote and dash style are typography: never a change of wording, whatever the text."""
+    copy = "".join(rng.choice(_STYLES[c]) if c in _STYLES else c for c in text)
+    d = diff_texts(text, copy)
+    assert d.a_text == text and d.b_text == copy
+    assert not [o for o in d.ops if o.op != "equal" and not o.typography], d.ops
+    assert d.stats.words_inserted == d.stats.words_deleted == d.stats.regions == 0
 
 
 @settings(max_examples=100, deadline=None)
@@ -223,3 +243,50 @@ def test_adversarial_inputs_stay_exact_or_are_flagged(case):
     if case in ("single-line", "many-lines"):
         assert not d.approximate
         assert d.stats.words_deleted == d.stats.words_inserted == 1
+
+
+def test_quote_style_is_typography_not_wording():
+    d = diff_texts("“Facial recognition”, an automated process",
+                   '"Facial recognition", a automated process')
+    assert [(o.op, o.text, o.typography) for o in d.ops] == [
+        ("delete", "“", True), ("insert", '"', True), ("equal", "Facial recognition", False),
+        ("delete", "”", True), ("insert", '"', True), ("equal", ", ", False),
+        ("delete", "an ", False), ("insert", "a ", False), ("equal", "automated process", False)]
+    assert (d.stats.words_deleted, d.stats.words_inserted) == (1, 1)
+    assert (d.stats.regions, d.stats.typography) == (1, 2)
+
+
+def test_dash_style_and_spacing_are_typography():
+    d = diff_texts("sections 2–5 apply;  and", "sections 2-5 apply; and")
+    assert [(o.op, o.text) for o in d.ops if o.typography] == [
+        ("delete", "–"), ("insert", "-"), ("delete", "  "), ("insert", " ")]
+    assert d.stats.words_deleted == d.stats.words_inserted == d.stats.regions == 0
+    assert d.stats.typography == 2
+
+
+def test_typography_next_to_a_wording_change_stays_apart():
+    d = diff_texts("the “x", '"x')
+    assert [(o.op, o.text, o.typography) for o in d.ops] == [
+        ("delete", "the ", False), ("delete", "“", True), ("insert", '"', True),
+        ("equal", "x", False)]
+
+
+def test_paragraphs_in_another_quote_style_still_match_line_by_line():
+    a = "(a) “One”.\n(b) Two.\n(c) “Three”.\n"
+    b = '(a) "One".\n(b) Two, amended.\n(c) "Three".\n'
+    d = diff_texts(a, b)
+    assert [(o.op, o.text) for o in d.ops if not o.typography and o.op != "equal"] == [
+        ("delete", "Two.\n"), ("insert", "Two, amended.\n")]
+
+
+def test_char_mode_refines_only_word_for_word_substitutions():
+    # a rewritten passage stays whole words: no letter salad
+    d = diff_texts("HOUSE OF REPRESENTATIVES, February 12", "SENATE, February 12", "char")
+    assert [(o.op, o.text) for o in d.ops] == [
+        ("delete", "HOUSE OF REPRESENTATIVES, "), ("insert", "SENATE, "),
+        ("equal", "February 12")]
+    # alike words are refined letter by letter; unlike ones are replaced whole
+    d = diff_texts("analyzing 3 cats", "analysing 4 dogs", "char")
+    assert [(o.op, o.text) for o in d.ops] == [
+        ("equal", "analy"), ("delete", "z"), ("insert", "s"), ("equal", "ing "),
+        ("delete", "3 cats"), ("insert", "4 dogs")]

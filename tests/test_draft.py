@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from billdiff.cli import cli
+from billdiff.analysis import read_comparison
 from billdiff.draft import MAX_DRAFT_WORDS, compare_draft, parse_draft
 from billdiff.errors import BilldiffError, InputTooLarge
 
@@ -54,11 +55,12 @@ def test_draft_of_a_stored_bill_pairs_its_provisions_and_suggests_topics(corpus)
 def test_draft_with_an_edit_shows_the_edit(corpus):
     edited = H4359.replace("any computer software", "any software or device")
     result = compare_draft(corpus, edited, "ma-193-h4359")
-    changed = [p for p in result.comparison.pairs if p.changed
-               and p.a_section and "biometric" in p.a_section.id]
+    reading = read_comparison(result.comparison)
+    changed = [p for p in reading.pairs if p.changed and p.a and "biometric" in p.a.id]
     (pair,) = changed
-    assert [(o.op, o.text) for o in pair.diff.ops if o.op != "equal"] == [
+    assert [(r.op, r.text) for r in pair.runs if r.op != "equal"] == [
         ("delete", "computer "), ("insert", "or device ")]
+    assert result.draft.number == "Your draft (not official)"
 
 
 def test_cli_compare_text(tmp_path):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -37,9 +38,10 @@ def _png(path: Path, size: tuple[int, int] = (40, 20)) -> Path:
 # -- what a fact sheet holds ---------------------------------------------------------------
 
 
-def test_default_sheet_holds_the_ask_bills_provisions_facts_and_provenance(corpus) -> None:
+def test_default_sheet_is_neutral_with_bills_provisions_facts_and_provenance(corpus) -> None:
     sheet = fs.build_factsheet(corpus, A, B, date=DATE)
-    assert sheet.ask == "Support S.1053 / H.1946"  # the bill and its companion, from the data
+    assert sheet.ask == ""  # no organisation file: a comparison, no call to action
+    assert sheet.title == "G.L. c. 6, § 220 and S.1053 compared"
     assert [b.number for b in sheet.bills] == ["S.1053", "H.1946"]
     assert sheet.bills[0].sponsors == ("Cynthia Stone Creem",)
     assert "194th General Court" in (sheet.session or "")
@@ -56,6 +58,9 @@ def test_default_sheet_holds_the_ask_bills_provisions_facts_and_provenance(corpu
     assert "S.1053: partial" in sheet.provenance
     assert "could not be obtained in full" in sheet.provenance
     assert sheet.link == f"{fs.DEFAULT_SITE_URL}/compare?a={A}&b={B}"
+    # what the word-by-word comparison found, in plain words, for each provision
+    assert {p.text_note for p in sheet.provisions} == {
+        "We don't have the words of both texts to compare."}
     assert sheet.qr.size > 20
     assert sheet.qr.path.startswith("M")
     assert sheet.date_label == "July 9, 2025"
@@ -83,8 +88,36 @@ def test_org_ask_and_missing_analysis(corpus, tmp_path: Path) -> None:
     path.write_text("name: Test Group\nask: Vote yes on S.1053\n")
     org = fs.load_org(path, assets=tmp_path)
     sheet = fs.build_factsheet(corpus, A, B, org=org, topics=["emergency-searches"], date=DATE)
-    assert sheet.ask == "Vote yes on S.1053"
+    assert sheet.ask == sheet.title == "Vote yes on S.1053"
     assert sheet.provisions[0].bill.missing  # no analysis: said so, not left empty
+    html = fs.render_html(sheet)
+    assert "Take action" in html
+    assert "Ask them to vote yes on S.1053." in html
+    assert "takes no side" not in html
+
+
+def test_neutral_sheet_has_no_call_to_action(corpus) -> None:
+    html = fs.render_html(fs.build_factsheet(corpus, A, B, date=DATE))
+    assert "Take action" not in html
+    assert "Ask them" not in html
+    assert "This sheet compares the two texts; it takes no side." in html
+
+
+@pytest.mark.parametrize(("a", "b", "date", "message"), [
+    (A, "ma-192-h135", dt.date(2025, 7, 9), "whose session (192nd General Court (2021-2022)) "
+                                            "has ended"),
+    (B, A, DATE, "needs a bill on the right"),
+    ("ma-193-h4359", "ma-193-s927", dt.date(2024, 6, 1), "reversed comparison"),
+])
+def test_an_ask_is_refused_where_it_cannot_stand(tmp_path: Path, a, b, date, message) -> None:
+    corpus = load_corpus(ROOT / "bills")
+    path = tmp_path / "org.yaml"
+    path.write_text("name: Test Group\nask: Support the bill\n")
+    org = fs.load_org(path, assets=tmp_path)
+    with pytest.raises(BilldiffError, match=re.escape(message)):
+        fs.build_factsheet(corpus, a, b, org=org, date=date)
+    # without the ask the same sheet is a plain comparison
+    assert fs.build_factsheet(corpus, a, b, date=date).ask == ""
 
 
 def test_ladder_keeps_facts_before_cutting_sentences() -> None:
@@ -204,7 +237,7 @@ def test_template_escapes_and_has_no_style_attributes(corpus) -> None:
 
 def test_preview_mode_has_a_keyboard_reachable_download_link(corpus) -> None:
     sheet = fs.build_factsheet(corpus, A, B, date=DATE)
-    html = fs.render_html(sheet, mode="preview", urls={
+    html = fs.render_html(sheet, mode="preview", assets={
         "css": "/c.css", "theme": "/t.css", "logo": "/l.png", "pdf": "/factsheet.pdf?a=x"})
     assert '<a class="fs-download" href="/factsheet.pdf?a=x" download>Download PDF</a>' in html
     assert "billdiff.invalid" not in html
@@ -232,7 +265,7 @@ def test_cli_writes_a_pdf_and_html(tmp_path: Path) -> None:
     html = tmp_path / "sheet.html"
     result = _run("--date", "2025-07-09", "--html", "--paper", "a4", "--out", str(html))
     assert result.exit_code == 0, result.output
-    assert "Support S.1053 / H.1946" in html.read_text()
+    assert "G.L. c. 6, § 220 and S.1053 compared" in html.read_text()
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -277,16 +310,13 @@ def test_cli_bad_org_logo_and_unwritable_output(tmp_path: Path, monkeypatch) -> 
 
 
 @pytest.fixture(scope="module")
-def client(corpus):
-    from flask import Flask
+def client():
+    from billdiff.web import create_app
 
-    from billdiff.web.factsheet import bp
-
-    app = Flask(__name__)
-    app.config.update(CORPUS=corpus, FACTSHEET_IN_PROCESS=True, TESTING=True,
-                      FACTSHEET_ORG=str(ROOT / "examples" / "org.yaml"),
-                      SITE_URL="https://billdiff.example.org")
-    app.register_blueprint(bp)
+    app = create_app({"TESTING": True, "BILLS_DIR": str(GOLDEN_CORPUS),
+                      "FACTSHEET_IN_PROCESS": True,
+                      "FACTSHEET_ORG": str(ROOT / "examples" / "org.yaml"),
+                      "SITE_URL": "https://billdiff.example.org"})
     return app.test_client()
 
 
@@ -307,7 +337,8 @@ def test_web_preview_and_pdf(client) -> None:
     assert first.headers["Content-Disposition"] == (
         f'attachment; filename="factsheet-{A}-vs-{B}.pdf"')
     etag = first.headers["ETag"]
-    again = client.get(f"/factsheet.pdf?a={A}&b={B}&paper=a4", headers={"Host": "evil.example"})
+    # the links come from SITE_URL, never from the Host header: another host, the same bytes
+    again = client.get(f"/factsheet.pdf?a={A}&b={B}&paper=a4", headers={"Host": "127.0.0.1"})
     assert again.data == first.data
     assert client.get(f"/factsheet.pdf?a={A}&b={B}&paper=a4",
                       headers={"If-None-Match": etag}).status_code == 304
@@ -319,7 +350,7 @@ def test_web_preview_and_pdf(client) -> None:
     (f"a=../etc&b={B}", 400),
     (f"a={A}&b={B}&paper=legal", 400),
     (f"a={A}&b={B}&topic=%3Cscript%3E", 400),
-    (f"a={A}&b={B}&x=1", 400),
+
     (f"a={A}&b={B}&topic=a&topic=b&topic=c&topic=d&topic=e", 400),
     (f"a={A}&b=nope", 404),
     (f"a={A}&b={B}&topic=nope", 400),
@@ -327,6 +358,11 @@ def test_web_preview_and_pdf(client) -> None:
 def test_web_bad_parameters(client, query: str, status: int) -> None:
     assert client.get(f"/factsheet.pdf?{query}").status_code == status
     assert client.get(f"/factsheet?{query}").status_code == status
+
+
+def test_web_ignores_unknown_parameters_like_compare(client) -> None:
+    """A shared link with a tracking parameter still works (RELIABILITY.md, issue 11)."""
+    assert client.get(f"/factsheet?a={A}&b={B}&utm_source=newsletter").status_code == 200
 
 
 def test_web_busy_or_slow_renderer_gives_a_clear_503(tmp_path: Path) -> None:

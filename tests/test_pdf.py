@@ -326,9 +326,11 @@ def test_pdf_text_with_pdftotext(sample_pdf, tmp_path: Path) -> None:
     text = subprocess.run(["pdftotext", "-layout", str(path), "-"], check=True,
                           capture_output=True, text=True, timeout=30).stdout
     assert text.count("\f") <= 1
-    for needle in ("Support S.1053 / H.1946", "WHAT WOULD CHANGE", "KEY FACTS", "TAKE ACTION",
+    for needle in ("G.L. c. 6, § 220 and S.1053 compared", "WHAT WOULD CHANGE", "KEY FACTS",
+                   "READ MORE", "The texts, word for word:",
                    *(p.heading for p in sheet.provisions)):
         assert needle in text
+    assert "TAKE ACTION" not in text  # no organisation file: neutral, no call to action
 
 
 def test_identical_inputs_give_identical_bytes(corpus) -> None:

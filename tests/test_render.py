@@ -51,10 +51,18 @@ def test_templates_compile_once():
     assert env.auto_reload is False
 
 
-def _redline(ops, side="both") -> str:
+def _redline(ops, side="both", hide_typography=False) -> str:
+    from billdiff.analysis import mark_runs
     from billdiff.render import environment
 
-    return str(environment().get_template("_redline.html").module.redline(ops, side))
+    runs = mark_runs(ops) if ops and isinstance(ops[0], Op) else ops
+    return str(environment().get_template("_redline.html").module.redline(
+        runs, side, hide_typography))
+
+
+#: Span classes of the redline, and which side's text each holds.
+SPANS = {"vh": "neither", "typo typo--old": "old", "typo typo--new": "new",
+         "gap gap--old": "old", "gap gap--new": "new", "gap gap--lacks": "neither"}
 
 
 class _Strip(HTMLParser):
@@ -77,12 +85,13 @@ class _Strip(HTMLParser):
         self.stack.pop()
 
     def handle_data(self, data):
+        sides = {SPANS[attrs["class"]] for t, attrs in self.stack if t == "span"}
         names = [t for t, _ in self.stack]
-        if any(t == "span" for t in names):
-            return  # the visually hidden words
-        if "ins" not in names:
+        if "neither" in sides:
+            return  # the visually hidden words, and markers of what a copy lacks
+        if "ins" not in names and "new" not in sides:
             self.old.append(data)
-        if "del" not in names:
+        if "del" not in names and "old" not in sides:
             self.new.append(data)
 
 
@@ -96,7 +105,8 @@ def _check_markup(markup: str, a: str, b: str) -> None:
     for tag, attrs in parser.tags:
         assert tag in ("ins", "del", "span"), tag
         if tag == "span":
-            assert attrs == {"class": "vh"}
+            assert attrs["class"] in SPANS
+            assert set(attrs) <= {"class", "title"}
         else:
             assert attrs == {}
     assert " style=" not in markup
@@ -126,6 +136,30 @@ def test_redline_words_for_screen_readers():
         "</span></ins>")
 
 
+def test_redline_marks_typography_apart_and_can_hide_it():
+    ops = diff_texts("“Face scan”, a search", '"Face scan", a search').ops
+    shown = _redline(ops)
+    assert "<del>" not in shown and "<ins>" not in shown  # not a change of wording
+    assert shown.count('class="typo typo--old"') == 2
+    assert '<span class="vh">[typography, earlier style: </span>“' in shown
+    _check_markup(shown, "“Face scan”, a search", '"Face scan", a search')
+    assert _redline(ops, "b", hide_typography=True) == "&#34;Face scan&#34;, a search"
+    assert _redline(ops, "a", hide_typography=True) == "“Face scan”, a search"
+    assert _redline(ops, "both", hide_typography=True) == "&#34;Face scan&#34;, a search"
+
+
+def test_redline_shows_words_a_copy_lacks_apart():
+    from billdiff.analysis import mark_runs
+
+    ops = diff_texts("Section 220. (a) As used", "(a) As used").ops
+    runs = mark_runs(ops, b_lacks=("Section 220.",))
+    a_side = _redline(runs, "a")
+    assert a_side.startswith('<span class="gap gap--old" title=')
+    b_side = _redline(runs, "b")
+    assert b_side.startswith('<span class="gap gap--lacks">[this copy lacks “Section 220.”]')
+    _check_markup(_redline(runs), "Section 220. (a) As used", "(a) As used")
+
+
 def test_redline_escapes_hostile_ops():
     from web_helpers import HOSTILE
 
@@ -148,12 +182,14 @@ def test_page_contexts(small_bills):
     doc = render.document_page(corpus, "bill-2023")
     assert doc.compare == ("law-2020", "bill-2023")
     assert any(v.is_definition for v in doc.sections)
-    page = render.compare_page(corpus, "bill-2021", "bill-2023")
+    req = render.parse_compare_args(corpus, {"a": ["bill-2021"], "b": ["bill-2023"]})
+    page = render.compare_page(corpus, req)
     assert [b.anchor for b in page.blocks] == ["topic-warrants", "topic-definitions",
                                                "topic-reports"]
-    assert page.compared >= 1
-    assert not page.reversed_order
-    assert render.compare_page(corpus, "bill-2023", "bill-2021").reversed_order
+    assert page.reading.provisions.compared >= 1
+    assert not page.reading.reversed_order
+    back = render.parse_compare_args(corpus, {"a": ["bill-2023"], "b": ["bill-2021"]})
+    assert render.compare_page(corpus, back).reading.reversed_order
     topic = render.topic_page(corpus, "warrants")
     assert [v.document.id for v in topic.versions] == ["law-2020", "bill-2021", "bill-2023"]
     assert len(topic.steps) == 2
@@ -182,9 +218,11 @@ def test_standalone_comparison_is_self_contained_and_escaped(small_bills):
     from billdiff.load import load_corpus
     from billdiff.render import standalone_comparison
 
+    from billdiff.analysis import read_comparison
+
     corpus = load_corpus(small_bills)
-    cmp = cached_compare(corpus.document("bill-2021"), corpus.document("bill-2023"),
-                         corpus=corpus)
+    cmp = read_comparison(cached_compare(corpus.document("bill-2021"),
+                                         corpus.document("bill-2023"), corpus=corpus))
     page = standalone_comparison(cmp, corpus)
     assert page.startswith("<!doctype html>")
     assert "<style>" in page
@@ -199,8 +237,8 @@ def test_standalone_comparison_is_self_contained_and_escaped(small_bills):
     assert 'href="/' not in page  # no links into a site the file does not come with
     assert page.count("<h1") == 1
     # without a corpus it still works (no analyses)
-    bare = standalone_comparison(cached_compare(corpus.document("bill-2021"),
-                                                corpus.document("bill-2023")), None)
+    bare = standalone_comparison(read_comparison(cached_compare(
+        corpus.document("bill-2021"), corpus.document("bill-2023"))), None)
     assert "<ins>" in bare
 
 

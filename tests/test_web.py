@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import re
 from pathlib import Path
 
@@ -112,7 +114,7 @@ def test_compare_form_is_plain_and_labelled(client):
     html = client.get("/compare").get_data(as_text=True)
     assert '<form class="compare-form" method="get" action="/compare"' in html
     for control in ("bd-a", "bd-b", "bd-view-side", "bd-view-inline", "bd-gran-word",
-                    "bd-gran-char", "bd-quotes", "bd-topic-warrants"):
+                    "bd-gran-char", "bd-typography", "bd-topic-warrants"):
         assert f'for="{control}"' in html
         assert f'id="{control}"' in html
     assert '<button type="submit"' in html
@@ -126,9 +128,10 @@ def test_compare_redline_side_by_side_and_inline(client):
     assert "<ins><span class=\"vh\">[inserted: </span>signed " in side
     assert "<del>" in side
     text = text_of(side)
-    assert "Added in S.2" in text
+    # both bills are partial: a provision on one side only is not called added or removed
+    assert "Added in S.2" not in text
+    assert "On one side only, but the other text is incomplete (2)" in text
     assert "§ 7 New rule" in text
-    assert "Removed: only in H.1" in text
     assert "§ 9 Old rule" in text
     assert "At least one side is an excerpt" in text
     inline = client.get("/compare?a=bill-2021&b=bill-2023&view=inline").get_data(as_text=True)
@@ -142,24 +145,30 @@ def test_compare_redline_side_by_side_and_inline(client):
     assert "b=bill-2023" in toggle.group(1)
 
 
-def test_compare_state_lives_in_the_url(client):
-    r = client.get("/compare?a=bill-2021&b=bill-2023&topic=warrants&granularity=char&quotes=1"
+@pytest.mark.parametrize("hide", ["typography=hide", "quotes=1"])  # quotes=1: older links
+def test_compare_state_lives_in_the_url(client, hide):
+    r = client.get(f"/compare?a=bill-2021&b=bill-2023&topic=warrants&granularity=char&{hide}"
                    "&view=inline")
     assert r.status_code == 200
     html = r.get_data(as_text=True)
     assert 'id="bd-topic-warrants" name="topic" value="warrants" checked' in html
     assert 'id="bd-gran-char" name="granularity" value="char" checked' in html
-    assert 'id="bd-quotes" name="quotes" value="1" checked' in html
+    assert 'id="bd-typography" name="typography" value="hide" checked' in html
     assert 'id="bd-view-inline" name="view" value="inline" checked' in html
     assert 'id="topic-definitions"' not in html
-    assert "/api/compare?a=bill-2021&amp;b=bill-2023&amp;topic=warrants&amp;view=inline" \
-           "&amp;granularity=char&amp;quotes=1" in html
+    # the toggle keeps every option; the JSON link keeps what changes the data
+    assert "/compare?a=bill-2021&amp;b=bill-2023&amp;topic=warrants&amp;granularity=char" \
+           "&amp;typography=hide" in html
+    assert "/api/compare?a=bill-2021&amp;b=bill-2023&amp;topic=warrants" \
+           "&amp;granularity=char" in html
 
 
-def test_compare_same_document_is_fine(client):
+def test_compare_same_document_says_so(client):
     r = client.get("/compare?a=bill-2023&b=bill-2023")
     assert r.status_code == 200
-    assert "Same wording" in text_of(r.get_data(as_text=True))
+    text = text_of(r.get_data(as_text=True))
+    assert "This is one text compared with itself." in text
+    assert "Same wording" in text
 
 
 def test_compare_suggested_pairings_are_marked(tmp_path):
@@ -186,15 +195,26 @@ def test_compare_suggested_pairings_are_marked(tmp_path):
     ("granularity=sentence", "granularity must be 'word' or 'char'"),
     ("view=wide", "view must be 'side' or 'inline'"),
     ("quotes=yes", "quotes must be 0 or 1"),
+    ("typography=bold", "typography must be 'show' or 'hide'"),
     ("a=bill-2021&a=bill-2023", "give 'a' once"),
 ])
 def test_compare_bad_parameters_give_400_saying_what(client, query, message):
     r = client.get("/compare?" + query)
     assert r.status_code == 400
     assert message[1:] in r.get_data(as_text=True).replace("&#39;", "'")
-    j = client.get("/api/compare?" + query)
+    j = client.get("/api/compare?b=bill-2023&" + query)
     assert j.status_code == 400
     assert message in j.get_json()["error"]
+
+
+def test_api_compare_needs_b_and_ignores_unknown_parameters(client):
+    r = client.get("/api/compare?a=bill-2021")
+    assert r.status_code == 400
+    assert "parameter 'b' is required" in r.get_json()["error"]
+    ok = client.get("/api/compare?a=bill-2021&b=bill-2023&utm_source=newsletter")
+    assert ok.status_code == 200
+    page = client.get("/compare?a=bill-2021&b=bill-2023&utm_source=newsletter")
+    assert page.status_code == 200
 
 
 @pytest.mark.parametrize("url", ["/documents/nope", "/topics/nope", "/compare?a=nope",
@@ -318,11 +338,15 @@ def test_api_compare_is_the_cli_json(client, small_bills):
     from billdiff.compare import CompareOptions, cached_compare
     from billdiff.load import load_corpus
 
+    from billdiff.analysis import read_comparison
+    from billdiff.jsonout import comparison_json
+
     corpus = load_corpus(small_bills)
-    expected = cached_compare(corpus.document("bill-2021"), corpus.document("bill-2023"),
-                              corpus=corpus, options=CompareOptions()).to_json()
+    expected = comparison_json(read_comparison(cached_compare(
+        corpus.document("bill-2021"), corpus.document("bill-2023"), corpus=corpus,
+        options=CompareOptions())))
     got = client.get("/api/compare?a=bill-2021&b=bill-2023").get_json()
-    assert got == expected
+    assert got == json.loads(json.dumps(expected))
     topic_only = client.get("/api/compare?a=bill-2021&b=bill-2023&topic=warrants").get_json()
     assert topic_only["options"]["topics"] == ["warrants"]
 
@@ -338,12 +362,20 @@ def test_openapi_describes_every_api_route(app, client):
     for ref in re.findall(r'"\$ref": "#/components/schemas/(\w+)"',
                           __import__("json").dumps(spec)):
         assert ref in schemas
-    # the Comparison schema names every key the API returns
+    # the responses match their schemas exactly (generated from the same shapes)
+    from pydantic import TypeAdapter
+
+    from billdiff import jsonout
+
     got = client.get("/api/compare?a=bill-2021&b=bill-2023").get_json()
-    assert set(got) <= set(schemas["Comparison"]["properties"])
-    assert set(got["pairs"][0]) <= set(schemas["Pair"]["properties"])
-    assert set(client.get("/api/documents").get_json()["documents"][0]) <= set(
-        schemas["DocumentSummary"]["properties"])
+    assert set(got) == set(schemas["ComparisonOut"]["properties"])
+    assert set(got["pairs"][0]) == set(schemas["PairOut"]["properties"])
+    jsonout.check(jsonout.ComparisonOut, got)
+    docs = client.get("/api/documents").get_json()
+    jsonout.check(jsonout.DocumentsOut, docs)
+    TypeAdapter(jsonout.DocumentDetailOut).validate_python(
+        client.get("/api/documents/bill-2021").get_json())
+    assert spec["info"]["version"] == __import__("billdiff").__version__
 
 
 def test_factsheet_blueprint_is_registered(app):

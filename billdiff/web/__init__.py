@@ -23,8 +23,11 @@ from typing import Any
 from flask import Flask
 
 from billdiff import settings
-from billdiff.load import Corpus, load_corpus
+from billdiff.load import load_corpus
 from billdiff.render import configure
+from billdiff.web.state import RequestUrls, get_corpus
+
+__all__ = ["ConfigError", "create_app", "get_corpus", "is_production"]
 
 log = logging.getLogger("billdiff.web")
 
@@ -125,15 +128,6 @@ def is_production(app: Flask) -> bool:
     return str(app.config.get("ENV", "")).lower() == "production"
 
 
-def get_corpus(app: Flask | None = None) -> Corpus:
-    """The corpus the app serves (loaded once, at start-up)."""
-    from flask import current_app
-
-    target = app or current_app
-    corpus: Corpus = target.extensions["billdiff.corpus"]
-    return corpus
-
-
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     """Build the web app (see the module docstring for the configuration layers)."""
     config = _layered_config(test_config)
@@ -163,6 +157,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure(app.jinja_env)
+    app.jinja_env.globals["urls"] = RequestUrls()
     app.jinja_env.auto_reload = bool(app.config.get("TEMPLATES_AUTO_RELOAD"))
 
     corpus = load_corpus(app.config["BILLS_DIR"])

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, make_response, render_template, request
 
-from billdiff import render
+from billdiff import analysis, render
 from billdiff.compare import CompareOptions
 from billdiff.draft import MAX_DRAFT_WORDS, compare_draft
 from billdiff.errors import BilldiffError, InputTooLarge, NotFound
-from billdiff.web import get_corpus
+from billdiff.web.state import get_corpus, urls
 
 bp = Blueprint("draft", __name__)
 #: Largest uploaded file, in bytes (the request limit applies too).
@@ -23,7 +23,7 @@ def _form(status: int = 200, *, error: str | None = None, text: str = "",
           against: str | None = None, result: object = None) -> Response:
     corpus = get_corpus()
     documents = corpus.ordered_documents()
-    chosen = against or (render.default_pair(corpus)[1] if documents else None)
+    chosen = against or (analysis.default_pair(corpus)[1] if documents else None)
     html = render_template("draft.html", documents=documents, against=chosen, error=error,
                            text=text, result=result, max_words=MAX_DRAFT_WORDS)
     response = make_response(html, status)
@@ -59,15 +59,18 @@ def draft_compare() -> Response:
     except NotFound:
         return _form(400, error="Choose a document to compare your draft with.", text=text)
     granularity = request.form.get("granularity", "word")
-    if granularity not in ("word", "char"):
-        granularity = "word"
-    options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
-                             quotes=request.form.get("quotes") == "1")
+    if granularity not in render.GRANULARITIES:
+        return _form(400, error="Choose whole words or single letters for “Mark changes by”.",
+                     text=text, against=against)
+    typography = "hide" if request.form.get("typography") == "hide" else "show"
+    options = CompareOptions(granularity=granularity)  # type: ignore[arg-type]
     try:
         result = compare_draft(corpus, text, against, options)
     except InputTooLarge as err:
         return _form(413, error=err.message, text="", against=against)
     except BilldiffError as err:
         return _form(400, error=err.message, text=text, against=against)
-    page = render.comparison_context(result.comparison, None, "side")
+    reading = analysis.read_comparison(result.comparison)
+    req = render.CompareRequest(against, result.draft.id, options, "side", typography)
+    page = render.comparison_context(reading, None, req, urls())
     return _form(text=text, against=against, result={"page": page, "draft": result})

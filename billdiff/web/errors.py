@@ -8,8 +8,7 @@ import secrets
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from billdiff.errors import BilldiffError, InputTooLarge, NotFound
-from billdiff.render import BadRequest
+from billdiff.errors import BadRequest, BilldiffError, InputTooLarge, NotFound
 
 log = logging.getLogger("billdiff.web")
 
@@ -18,6 +17,7 @@ TITLES = {
     404: "Page not found",
     405: "That method is not allowed here",
     413: "The request is too large",
+    422: "The fact sheet does not fit on one page",
     429: "Too many new fact sheets at once",
     500: "Sorry, something went wrong",
     503: "Please try again in a minute",
@@ -27,6 +27,7 @@ HINTS = {
     404: "Check the address. The list of documents is on the home page.",
     405: "This page only answers ordinary links and forms.",
     413: "Send less than {limit} at a time.",
+    422: "Choose fewer topics for the sheet.",
     429: "Fact sheets made before still download. The comparison pages still work.",
     500: "The error has been logged. Try again, or go back to the home page.",
     503: "The fact sheet maker is busy or was slow. The comparison pages still work.",

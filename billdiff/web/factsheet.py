@@ -1,4 +1,5 @@
-"""Fact-sheet pages of the web app (preview and PDF download).
+"""Fact-sheet pages of the web app (preview and PDF download): thin views over
+:mod:`billdiff.factsheet` and :mod:`billdiff.pdf`.
 
 Routes (the app factory registers :data:`bp`):
 
@@ -10,40 +11,43 @@ Routes (the app factory registers :data:`bp`):
 - ``GET /factsheet/theme.css?paper=...`` and ``GET /factsheet/logo.png``: the generated
   stylesheet and the organisation's (validated, re-encoded) logo, for the preview.
 
-Bad parameters give 400, unknown documents or topics 404, a render over its time budget (or a
-renderer busy for longer than that) 503 with ``Retry-After``, one that cannot fit or runs out
-of memory 413.  A client that asks for more than ``FACTSHEET_RENDERS_PER_MINUTE`` new sheets in
-a minute gets 429 with ``Retry-After`` (:mod:`billdiff.web.limits`).  Renders run in a bounded
+Bad parameters give 400 (unknown ones, such as a tracking ``utm_source`` on a shared link,
+are ignored, as on ``/compare``), unknown documents 404, a sheet that cannot fit one page
+422 naming the fix, a render over its time budget (or a renderer busy for longer) 503 with
+``Retry-After``, and a crashed or exhausted PDF worker 503 with ``Retry-After`` and a logged
+incident.  A client that asks for more than ``FACTSHEET_RENDERS_PER_MINUTE`` new sheets in a
+minute gets 429 with ``Retry-After`` (:mod:`billdiff.web.limits`).  Renders run in a bounded
 worker process (:class:`billdiff.pdf.BoundedRenderer`) unless ``FACTSHEET_IN_PROCESS`` is set
 (tests).
 
-App config read here: the app's corpus (``app.extensions["billdiff.corpus"]``, else ``CORPUS``
-or ``BILLS_DIR``), ``SITE_URL``, ``FACTSHEET_ORG``
-(an org YAML file; none: neutral branding), ``FACTSHEET_RENDER_TIMEOUT`` (s),
-``FACTSHEET_RENDER_MEMORY`` (bytes), ``FACTSHEET_IN_PROCESS``, ``FACTSHEET_CACHE_SIZE``.
+App config read here: ``SITE_URL``, ``FACTSHEET_ORG`` (an org YAML file; none: neutral),
+``FACTSHEET_RENDER_TIMEOUT`` (s), ``FACTSHEET_RENDER_MEMORY`` (bytes),
+``FACTSHEET_IN_PROCESS``, ``FACTSHEET_CACHE_SIZE``, ``FACTSHEET_RENDERS_PER_MINUTE``.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
+import secrets
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
-from typing import Any
+from dataclasses import dataclass, field
 
 from flask import Blueprint, Response, abort, current_app, request, url_for
 
-from billdiff.errors import BilldiffError, NotFound
+from billdiff import factsheet, pdf
+from billdiff.errors import BadRequest
+from billdiff.factsheet import FactSheet, FactSheetRequest, Org
+from billdiff.ids import is_document_id
 from billdiff.settings import STATIC_DIR
 from billdiff.web.limits import RateLimiter, client_key
+from billdiff.web.state import get_corpus, urls
 from billdiff.wording import plural
 
 bp = Blueprint("factsheet", __name__, static_folder=str(STATIC_DIR),
                static_url_path="/factsheet/static")
 
-_ID = re.compile(r"^[a-z0-9][a-z0-9._-]{0,119}$")
 _lock = threading.Lock()
 #: Seconds a client is asked to wait (``Retry-After``) when the PDF maker is busy or slow.
 RETRY_AFTER = 30
@@ -51,77 +55,62 @@ RETRY_AFTER = 30
 
 @dataclass
 class _State:
-    """Per-app state: corpus, organisation, renderer and the PDF cache."""
+    """Per-app state: organisation, renderer, the PDF cache and the rate limiter."""
 
-    corpus: Any
-    org: Any
-    renderer: Any
-    cache: OrderedDict[str, tuple[bytes, int, str]]
-    limiter: RateLimiter | None = None
+    org: Org
+    renderer: pdf.BoundedRenderer | None
+    limiter: RateLimiter | None
+    cache: OrderedDict[str, tuple[bytes, int, str]] = field(default_factory=OrderedDict)
 
 
 def _state() -> _State:
     app = current_app
     with _lock:
-        state = app.extensions.get("billdiff.factsheet")
+        state: _State | None = app.extensions.get("billdiff.factsheet")
         if state is None:
-            from billdiff import factsheet, pdf
-            from billdiff.load import load_corpus
-
-            corpus = (app.config.get("CORPUS") or app.extensions.get("billdiff.corpus")
-                      or load_corpus(app.config.get("BILLS_DIR")).require_clean())
             org_file = app.config.get("FACTSHEET_ORG")
             org = factsheet.load_org(org_file) if org_file else factsheet.DEFAULT_ORG
             renderer = None if app.config.get("FACTSHEET_IN_PROCESS") else pdf.BoundedRenderer(
                 timeout=float(app.config.get("FACTSHEET_RENDER_TIMEOUT", pdf.RENDER_TIMEOUT)),
                 memory=int(app.config.get("FACTSHEET_RENDER_MEMORY", pdf.RENDER_MEMORY)))
             per_minute = int(app.config.get("FACTSHEET_RENDERS_PER_MINUTE", 10) or 0)
-            limiter = RateLimiter(per_minute, 60.0) if per_minute > 0 else None
-            state = _State(corpus, org, renderer, OrderedDict(), limiter)
+            state = _State(org, renderer, RateLimiter(per_minute, 60.0) if per_minute else None)
             app.extensions["billdiff.factsheet"] = state
     return state
 
 
-def _params() -> Any:
-    """The request's fact-sheet parameters, validated (400 on anything malformed)."""
-    from billdiff.factsheet import DEFAULT_SITE_URL, MAX_TOPICS, FactSheetRequest
-
+def parse_factsheet_args() -> FactSheetRequest:
+    """The request's fact-sheet parameters, checked (:class:`BadRequest` names the one that
+    cannot be used; unknown parameters are ignored)."""
     args = request.args
-    unknown = set(args) - {"a", "b", "topic", "paper"}
-    if unknown:
-        abort(400, description=f"unknown parameter {sorted(unknown)[0]!r}")
+    corpus = get_corpus()
     a, b = args.get("a", ""), args.get("b", "")
     for name, value in (("a", a), ("b", b)):
-        if not _ID.fullmatch(value):
-            abort(400, description=f"parameter {name!r} must be a document id")
+        if not is_document_id(value):
+            raise BadRequest(f"parameter {name!r} must be a document id")
     topics = args.getlist("topic")
-    if len(topics) > MAX_TOPICS:
-        abort(400, description=f"at most {MAX_TOPICS} topics fit on one page")
-    corpus = _state().corpus
+    if len(topics) > factsheet.MAX_TOPICS:
+        raise BadRequest(f"at most {factsheet.MAX_TOPICS} topics fit on one page")
     for t in topics:
-        if not _ID.fullmatch(t):
-            abort(400, description="each 'topic' must be a topic id")
         if t not in corpus.topics:  # a bad parameter, like /compare: 400, not 404
-            abort(400, description=f"unknown topic {t!r}; known topics: "
-                                   f"{', '.join(corpus.topics)}")
-    paper = args.get("paper", "letter")
-    if paper not in ("letter", "a4"):
-        abort(400, description="'paper' must be letter or a4")
-    site = current_app.config.get("SITE_URL") or DEFAULT_SITE_URL
-    return FactSheetRequest(a, b, tuple(dict.fromkeys(topics)), paper, site, dt.date.today())
+            raise BadRequest(f"unknown topic {t!r}; known topics: {', '.join(corpus.topics)}")
+    paper = _paper()
+    site = current_app.config.get("SITE_URL") or request.host_url
+    return FactSheetRequest(a, b, tuple(dict.fromkeys(topics)), paper, site.rstrip("/"),
+                            dt.date.today())
 
 
-def _render(req: Any) -> tuple[bytes, Any, str]:
+def _paper() -> str:
+    paper = request.args.get("paper", "letter")
+    if paper not in factsheet.PAPERS:
+        raise BadRequest(f"'paper' must be {' or '.join(factsheet.PAPERS)}, not {paper!r}")
+    return paper
+
+
+def _render(req: FactSheetRequest) -> tuple[bytes, FactSheet, str]:
     """The PDF, the sheet it shows and its ETag (cached by content)."""
-    from billdiff import factsheet, pdf
-
     state = _state()
-    try:
-        sheets = factsheet.candidates(state.corpus, req, state.org)
-    except NotFound as err:
-        abort(404, description=err.what)  # never the server's corpus path
-    except BilldiffError as err:
-        abort(400, description=err.what)
+    sheets = factsheet.candidates(get_corpus(), req, state.org)
     job = factsheet.fit_job(sheets)
     key = job.fingerprint()  # by content: every candidate page and every generated resource
     with _lock:
@@ -136,21 +125,7 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
             abort(429, retry_after=wait, description=(
                 f"this address has asked for {plural(limiter.limit, 'new fact sheet')} in "
                 f"the last minute; new ones can be made again in {plural(wait, 'second')}"))
-        try:
-            if state.renderer is None:
-                data, index = pdf.render_fitting(job)
-            else:
-                data, index = state.renderer.run(pdf.render_fitting, job)
-        except (pdf.RenderTimeout, pdf.RendererBusy) as err:
-            current_app.logger.warning("fact sheet not made (%s): %s", type(err).__name__,
-                                       err.message)
-            abort(503, description=err.message, retry_after=RETRY_AFTER)
-        except pdf.RenderTooLarge as err:
-            abort(413, description=err.message)
-        except pdf.PdfError:
-            current_app.logger.exception("fact sheet render failed")
-            abort(500, description="the fact sheet could not be made")
-        hit = (data, index, hashlib.sha256(data).hexdigest()[:32])
+        hit = _make(state, job)
         with _lock:
             state.cache[key] = hit
             while len(state.cache) > int(current_app.config.get("FACTSHEET_CACHE_SIZE", 32)):
@@ -159,36 +134,50 @@ def _render(req: Any) -> tuple[bytes, Any, str]:
     return data, sheets[index], etag
 
 
-def _pdf_query(req: Any) -> dict[str, Any]:
-    query: dict[str, Any] = {"a": req.a, "b": req.b}
-    if req.topics:
-        query["topic"] = list(req.topics)
-    if req.paper != "letter":
-        query["paper"] = req.paper
-    return query
+def _make(state: _State, job: pdf.FitJob) -> tuple[bytes, int, str]:
+    """Render one job, each failure answered as what it is (RELIABILITY.md D4)."""
+    try:
+        if state.renderer is None:
+            data, index = pdf.render_fitting(job)
+        else:
+            data, index = state.renderer.run(pdf.render_fitting, job)
+    except (pdf.RenderTimeout, pdf.RendererBusy) as err:
+        current_app.logger.warning("fact sheet not made (%s): %s", type(err).__name__,
+                                   err.message)
+        abort(503, description=err.message, retry_after=RETRY_AFTER)
+    except pdf.PageOverflow as err:
+        abort(422, description=err.message)
+    except (pdf.WorkerCrashed, pdf.RenderTooLarge) as err:
+        incident = secrets.token_hex(6)
+        current_app.logger.error("incident %s: fact sheet worker failed (%s): %s", incident,
+                                 type(err).__name__, err.message)
+        abort(503, description=f"the PDF maker stopped (reference {incident}); it has been "
+                               "restarted", retry_after=RETRY_AFTER)
+    except pdf.PdfError:
+        current_app.logger.exception("fact sheet render failed")
+        abort(500, description="the fact sheet could not be made")
+    return data, index, hashlib.sha256(data).hexdigest()[:32]
 
 
 @bp.get("/factsheet")
 def preview() -> Response:
     """The HTML preview, with a "Download PDF" link."""
-    from billdiff.factsheet import render_html
-
-    req = _params()
+    req = parse_factsheet_args()
     _, sheet, _ = _render(req)
-    urls = {
+    assets = {
         "css": url_for("factsheet.static", filename="factsheet.css"),
         "theme": url_for("factsheet.theme", paper=req.paper),
         "logo": url_for("factsheet.logo"),
-        "pdf": url_for("factsheet.pdf", **_pdf_query(req)),
+        "pdf": urls().factsheet(req.a, req.b, req.topics, req.paper, pdf=True),
     }
-    html = render_html(sheet, mode="preview", urls=urls)
-    return Response(html, mimetype="text/html")
+    return Response(factsheet.render_html(sheet, mode="preview", assets=assets),
+                    mimetype="text/html")
 
 
 @bp.get("/factsheet.pdf")
-def pdf() -> Response:
+def pdf_file() -> Response:
     """The one-page PDF (attachment), cached and conditional on its ETag."""
-    req = _params()
+    req = parse_factsheet_args()
     data, _, etag = _render(req)
     response = Response(data, mimetype="application/pdf")
     response.set_etag(etag)
@@ -203,12 +192,7 @@ def pdf() -> Response:
 @bp.get("/factsheet/theme.css")
 def theme() -> Response:
     """The generated stylesheet (page size and the organisation's validated colours)."""
-    from billdiff.factsheet import theme_css
-
-    paper = request.args.get("paper", "letter")
-    if paper not in ("letter", "a4"):
-        abort(400, description="'paper' must be letter or a4")
-    return Response(theme_css(_state().org, paper), mimetype="text/css")
+    return Response(factsheet.theme_css(_state().org, _paper()), mimetype="text/css")
 
 
 @bp.get("/factsheet/logo.png")

@@ -8,7 +8,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 
 from billdiff import render
-from billdiff.web import get_corpus
+from billdiff.web.state import get_corpus, urls
 
 bp = Blueprint("pages", __name__)
 
@@ -16,30 +16,31 @@ bp = Blueprint("pages", __name__)
 @bp.get("/")
 def home() -> str:
     """The dossier in one screen."""
-    return render_template("home.html", page=render.home_page(get_corpus()))
+    return render_template("home.html", page=render.home_page(get_corpus(), urls()))
 
 
 @bp.get("/documents/<doc_id>")
 def document(doc_id: str) -> str:
     """One document, section by section, with provenance and our analyses."""
-    return render_template("document.html", page=render.document_page(get_corpus(), doc_id))
+    return render_template("document.html",
+                           page=render.document_page(get_corpus(), doc_id, urls()))
 
 
 @bp.get("/compare")
 def compare() -> str:
     """Two documents compared topic by topic (the URL holds the whole state)."""
     corpus = get_corpus()
-    a, b, options, view = render.parse_compare_args(corpus, request.args.to_dict(flat=False))
-    return render_template("compare.html", page=render.compare_page(corpus, a, b, options, view))
+    req = render.parse_compare_args(corpus, request.args.to_dict(flat=False))
+    return render_template("compare.html", page=render.compare_page(corpus, req, urls()))
 
 
 @bp.get("/topics/<topic_id>")
 def topic(topic_id: str) -> str:
     """One provision across every version, oldest to newest."""
-    return render_template("topic.html", page=render.topic_page(get_corpus(), topic_id))
+    return render_template("topic.html", page=render.topic_page(get_corpus(), topic_id, urls()))
 
 
 @bp.get("/guide")
 def guide() -> str:
     """The plain-language guide and glossary."""
-    return render_template("guide.html", page=render.guide_page(get_corpus()))
+    return render_template("guide.html", page=render.guide_page(get_corpus(), urls()))
