@@ -95,6 +95,21 @@ def _index(doc: Document) -> tuple[dict[str, Section], frozenset[str]]:
     return by_id, ids
 
 
+_POSITIONS: dict[int, tuple[Document, dict[str, int]]] = {}
+
+
+def positions(doc: Document) -> dict[str, int]:
+    """``{section id: place in document order}`` of *doc*, remembered like :func:`flatten`."""
+    hit = _POSITIONS.get(id(doc))
+    if hit is not None and hit[0] is doc:
+        return hit[1]
+    found = {s.id: i for i, s in enumerate(flatten(doc))}
+    if len(_POSITIONS) >= 64:
+        _POSITIONS.clear()
+    _POSITIONS[id(doc)] = (doc, found)
+    return found
+
+
 def _walk(doc: Document) -> list[Section]:
     out: list[Section] = []
 

@@ -31,18 +31,19 @@ glossary's terms and the provenance sentence of a handout.
 from __future__ import annotations
 
 import bisect
+import operator
 import re
 import threading
-import weakref
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
+from itertools import islice
 from typing import Literal, NamedTuple
 
 from billdiff import ids
-from billdiff.align import flatten
+from billdiff.align import flatten, positions
 from billdiff.compare import Comparison, PairDiff, TopicView
 from billdiff.diff import DiffStats, Op, OpKind, count_words
 from billdiff.load import Corpus
@@ -537,11 +538,13 @@ class PairReading:
     @cached_property
     def stats(self) -> DiffStats | None:
         """Words compared and changed as far as both copies go (None when not compared)."""
-        if not self.compared or self.diff.diff is None:
+        if not self.compared:
             return None
-        if self.diff.same_text:
+        if self.diff.same_text:  # never builds the one-run diff of an unchanged pair
             words = count_words(self.diff.a_text)
             return DiffStats(words, words)
+        if self.diff.diff is None:
+            return None
         return run_stats(self.runs)
 
     @property
@@ -570,10 +573,28 @@ def _lack_of(section: Section | None, doc: Document) -> Lack | None:
     return None if section.held else Lack.NOT_HELD
 
 
+_NO_RUNS: tuple[Run, ...] = ()
+
+
+def _unchanged(diff: PairDiff) -> PairReading:
+    """The reading of a pair with the same text, heading and number on both sides, built
+    without the frozen ``__init__`` (a whole code has thousands; see
+    :meth:`billdiff.diff.TextDiff.unchanged`)."""
+    obj = object.__new__(PairReading)
+    text = diff.a_text
+    obj.__dict__.update(diff=diff, state=PairState.UNCHANGED, changes=(), lacking=(), cut=(),
+                        runs=(Run("equal", text, Mark.SAME),) if text else _NO_RUNS,
+                        tail=_NO_RUNS, stops=None)
+    return obj
+
+
 def read_pair(diff: PairDiff, a_doc: Document, b_doc: Document, moved: bool = False
               ) -> PairReading:
     """Read one pair (see the module docstring for the rules)."""
     a, b = diff.pair.a, diff.pair.b
+    if (not moved and a is not None and b is not None and diff.same_text
+            and a.heading == b.heading and a.number == b.number):
+        return _unchanged(diff)
     lacking: list[tuple[Side, Lack]] = []
     for side, section, doc in (("a", a, a_doc), ("b", b, b_doc)):
         why = _lack_of(section, doc)
@@ -727,11 +748,13 @@ def topic_state(pairs: Sequence[PairReading]) -> TopicState:
 # -- the headline -----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Headline:
     """The numbers of one part of a comparison (provisions, or front matter apart).
 
-    Each distinct pair of provisions counts once, however many topics show it.
+    Each distinct pair of provisions counts once, however many topics show it.  The word
+    counts (:attr:`stats`) are summed on first use: counting the words of a whole code costs
+    more than comparing it, and the state of a comparison does not need them.
     """
 
     pairs: int = 0
@@ -744,8 +767,11 @@ class Headline:
     #: Provisions on one side only that cannot be called added or removed (text not held, or
     #: a partial document on the other side).
     unpaired_unknown: int = 0
-    stats: DiffStats = DiffStats()
     by_change: tuple[tuple[Change, int], ...] = ()
+    #: The compared pairs whose words are counted in :attr:`stats`.
+    counted: tuple[PairReading, ...] = ()
+    #: The texts of compared pairs that are the same on both sides (counted once a side).
+    same_texts: tuple[str, ...] = ()
 
     @property
     def unchanged(self) -> int:
@@ -757,39 +783,65 @@ class Headline:
         """True if anything changed in this part."""
         return bool(self.changed or self.added or self.removed)
 
+    @cached_property
+    def stats(self) -> DiffStats:
+        """Words compared and changed, summed over the compared pairs."""
+        words = sum(count_words(t) for t in self.same_texts)
+        total = DiffStats(words, words)
+        for p in self.counted:
+            if p.stats is not None:
+                total = total + p.stats
+        return total
 
-def _headline(pairs: Iterable[PairReading], unpaired: Iterable[Unpaired]) -> Headline:
+
+def _headline(pairs: Iterable[PairDiff | PairReading], unpaired: Iterable[Unpaired]
+              ) -> Headline:
+    """Headline numbers over *pairs*: readings, or the diffs of pairs that are plainly the
+    same (same text, heading and number)."""
     seen: set[tuple[str | None, str | None]] = set()
     counts = {"pairs": 0, "compared": 0, "changed": 0, "typography": 0, "not_compared": 0,
               "added": 0, "removed": 0, "unpaired_unknown": 0}
     kinds: dict[Change, int] = {}
-    total = DiffStats()
+    counted: list[PairReading] = []
+    same: list[str] = []
+    plain = 0
     for p in pairs:
-        key = (p.a.id if p.a else None, p.b.id if p.b else None)
-        if key in seen:
+        pair = p.pair if isinstance(p, PairDiff) else p.diff.pair
+        if pair.topic is not None:  # only a topic shows a pair twice (under two topics)
+            key = (pair.a.id if pair.a else None, pair.b.id if pair.b else None)
+            if key in seen:
+                continue
+            seen.add(key)
+        if isinstance(p, PairDiff):
+            plain += 1
+            same.append(p.a_text)
             continue
-        seen.add(key)
         counts["pairs"] += 1
+        if not p.changes:
+            if p.state is PairState.UNCHANGED:
+                counts["compared"] += 1
+                counted.append(p)
+            else:
+                counts["not_compared"] += 1
+            continue
         for c in p.changes:
             kinds[c] = kinds.get(c, 0) + 1
         if Change.ADDED in p.changes or Change.REMOVED in p.changes:
             counts["added" if Change.ADDED in p.changes else "removed"] += 1
             continue
-        if not p.compared:
-            counts["not_compared"] += 1
-            continue
         counts["compared"] += 1
         counts["changed"] += p.changed
         counts["typography"] += p.state is PairState.TYPOGRAPHY
-        if p.stats is not None:
-            total = total + p.stats
+        counted.append(p)
     for u in unpaired:
         if u.change is None:
             counts["unpaired_unknown"] += 1
         else:
             counts["added" if u.change is Change.ADDED else "removed"] += 1
             kinds[u.change] = kinds.get(u.change, 0) + 1
-    return Headline(**counts, stats=total,
+    counts["pairs"] += plain
+    counts["compared"] += plain
+    return Headline(**counts, counted=tuple(counted), same_texts=tuple(same),
                     by_change=tuple((c, kinds[c]) for c in Change if c in kinds))
 
 
@@ -798,13 +850,38 @@ def _headline(pairs: Iterable[PairReading], unpaired: Iterable[Unpaired]) -> Hea
 
 @dataclass(frozen=True, eq=False)
 class Reading:
-    """A comparison, read: every pair, every topic, what is on one side only, the headline."""
+    """A comparison, read: every pair, every topic, what is on one side only, the headline.
+
+    Pairs that are plainly the same (same text, heading and number, in place) are read on
+    first use only: across two releases of a code they are nearly all of them, and the state
+    and headline of a comparison need only know that they are there.
+    """
 
     comparison: Comparison
-    pairs: tuple[PairReading, ...]
+    #: Readings of the pairs that are not plainly the same, by their index in the comparison.
+    read: dict[int, PairReading]
     topics: tuple[TopicReading, ...]
     only_a: tuple[Unpaired, ...]
     only_b: tuple[Unpaired, ...]
+
+    @cached_property
+    def pairs(self) -> tuple[PairReading, ...]:
+        """Every pair, read, in the comparison's order."""
+        read = self.read
+        return tuple(read.get(i) or _unchanged(p) for i, p in enumerate(self.comparison.pairs))
+
+    def _part(self, front: bool) -> list[PairDiff | PairReading]:
+        """The pairs of provisions (or of front matter): readings, or plain diffs."""
+        read = self.read
+        fm = SectionRole.FRONT_MATTER
+        out: list[PairDiff | PairReading] = []
+        for i, p in enumerate(self.comparison.pairs):
+            a, b = p.pair.a, p.pair.b
+            is_front = ((a is None or a.role is fm) and (b is None or b.role is fm)
+                        and (a is not None or b is not None))
+            if is_front is front:
+                out.append(read.get(i) or p)
+        return out
 
     @property
     def a(self) -> Document:
@@ -819,19 +896,22 @@ class Reading:
     @cached_property
     def provisions(self) -> Headline:
         """The headline numbers: provisions only."""
-        return _headline((p for p in self.pairs if not p.front_matter),
+        return _headline(self._part(front=False),
                          (u for u in (*self.only_a, *self.only_b) if not u.front_matter))
 
     @cached_property
     def front_matter(self) -> Headline:
         """Front matter's own numbers, apart from the provisions'."""
-        return _headline((p for p in self.pairs if p.front_matter),
+        return _headline(self._part(front=True),
                          (u for u in (*self.only_a, *self.only_b) if u.front_matter))
 
     @property
     def changed(self) -> bool:
-        """True if something changed in the law (a provision; never typography alone)."""
-        return self.provisions.any_change
+        """True if something changed in the law (a provision; never typography alone).
+
+        Read from the pairs that are not plainly the same, without the headline's count."""
+        return any(r.changed and not r.front_matter for r in self.read.values()) or any(
+            u.change is not None and not u.front_matter for u in (*self.only_a, *self.only_b))
 
     @property
     def typography_only(self) -> bool:
@@ -858,6 +938,11 @@ class Reading:
         """Pairs under no topic, in order."""
         return tuple(p for p in self.pairs if p.topic is None)
 
+    @property
+    def changed_pairs(self) -> tuple[PairReading, ...]:
+        """The pairs that changed in the law, in order (without reading the rest)."""
+        return tuple(r for _, r in sorted(self.read.items()) if r.changed)
+
 
 def _moved(comparison: Comparison) -> set[int]:
     """Indices of pairs whose provision stands in another place among its neighbours.
@@ -869,33 +954,68 @@ def _moved(comparison: Comparison) -> set[int]:
     pairs = comparison.pairs
     if not pairs:
         return set()
-    pos_a = {s.id: i for i, s in enumerate(flatten(comparison.a))}
-    pos_b = {s.id: i for i, s in enumerate(flatten(comparison.b))}
-    partner: dict[str, str] = {}
-    for p in pairs:
-        if p.pair.a is not None and p.pair.b is not None:
-            partner.setdefault(p.pair.a.id, p.pair.b.id)
-    groups: dict[tuple[str | None, str | None], list[tuple[int, int, int]]] = {}
-    moved: set[int] = set()
-    seen: set[tuple[str, str]] = set()
-    for index, p in enumerate(pairs):
-        sa, sb = p.pair.a, p.pair.b
-        if sa is None or sb is None or (sa.id, sb.id) in seen or p.pair.suggested:
+    pos_b = positions(comparison.b)
+    # The usual case across releases of a code: every pair in the same order on both sides,
+    # so none moved among its neighbours; only a pair whose ids differ can have moved to
+    # another parent.  One pass tells.
+    both = [(i, p.pair.a.id, p.pair.b.id) for i, p in enumerate(pairs)  # type: ignore[union-attr]
+            if p.pair.a is not None and p.pair.b is not None and not p.pair.suggested]
+    seq = [pos_b[b_id] for _, _, b_id in both]
+    in_order = all(map(operator.lt, seq, islice(seq, 1, None)))
+    renamed = [i for i, a_id, b_id in both if a_id != b_id]
+    # A pair whose ids differ moved to another parent if its parents differ too, and A's
+    # parent is paired with another than B's (same parents: paired by id, with each other).
+    crossing = []
+    for index in renamed if in_order else range(len(pairs)):
+        sa, sb = pairs[index].pair.a, pairs[index].pair.b
+        if sa is None or sb is None or sa.id == sb.id or pairs[index].pair.suggested:
             continue
-        seen.add((sa.id, sb.id))
         parent_a, parent_b = ids.parent(sa.id), ids.parent(sb.id)
-        if parent_a is not None and parent_a in partner and partner[parent_a] != parent_b:
-            moved.add(index)
-            continue
-        groups.setdefault((parent_a, parent_b), []).append(
-            (pos_a.get(sa.id, 0), pos_b.get(sb.id, 0), index))
-    for members in groups.values():
+        if parent_a is not None and parent_a != parent_b:
+            crossing.append((index, parent_a, parent_b))
+    out: set[int] = set()
+    if crossing:
+        partner = {p.pair.a.id: p.pair.b.id for p in pairs
+                   if p.pair.a is not None and p.pair.b is not None}
+        out = {index for index, parent_a, parent_b in crossing
+               if parent_a in partner and partner[parent_a] != parent_b}
+    if in_order:
+        return out
+    # Some pair is out of order.  A provision that moved among its siblings leaves a step
+    # back in A's order where it left or where it landed, so only the sibling groups around
+    # each step back can hold one: within each, those kept in order are the longest run in
+    # the same order on both sides, and the rest have moved.
+    by_a = {p.pair.a.id: i for i, p in enumerate(pairs)
+            if p.pair.a is not None and p.pair.b is not None and not p.pair.suggested
+            and i not in out}
+    suspects: set[str | None] = set()
+    pos_a = positions(comparison.a)
+    ordered = sorted((pos_a[a_id], pos_b[pairs[i].pair.b.id], a_id)  # type: ignore[union-attr]
+                     for a_id, i in by_a.items())  # timsort: near linear on A's own order
+    for (_, before, last_id), (_, position, a_id) in zip(ordered, ordered[1:], strict=False):
+        if position <= before:
+            suspects.update(_ancestors(a_id))
+            suspects.update(_ancestors(last_id))
+    sections = {s.id: s for s in flatten(comparison.a)}
+    for parent in suspects:
+        children = comparison.a.sections if parent is None else (
+            sections[parent].children if parent in sections else ())
+        members = [(pos_a[c.id], pos_b[pairs[by_a[c.id]].pair.b.id],  # type: ignore[union-attr]
+                    by_a[c.id]) for c in children if c.id in by_a]
         if len(members) < 2:
             continue
         members.sort()
         keep = _longest_increasing([m[1] for m in members])
-        moved.update(m[2] for k, m in enumerate(members) if k not in keep)
-    return moved
+        out.update(m[2] for k, m in enumerate(members) if k not in keep)
+    return out
+
+
+def _ancestors(section_id: str) -> list[str | None]:
+    """Every level above a section id, up to the document (None)."""
+    out: list[str | None] = [None]
+    parts = section_id.split(ids.SEPARATOR)
+    out += [ids.SEPARATOR.join(parts[:n]) for n in range(1, len(parts))]
+    return out
 
 
 def _longest_increasing(values: Sequence[int]) -> set[int]:
@@ -920,34 +1040,35 @@ def _longest_increasing(values: Sequence[int]) -> set[int]:
     return out
 
 
+def _plain(p: PairDiff) -> bool:
+    """True for a pair that is plainly the same: same text, heading and number."""
+    a, b = p.pair.a, p.pair.b
+    return (a is not None and b is not None and p.same_text and a.heading == b.heading
+            and a.number == b.number)
+
+
 def read_comparison(comparison: Comparison) -> Reading:
-    """Read *comparison* (cached: the same comparison object gives the same reading)."""
-    with _lock:
-        hit = _readings.get(comparison)
-    if hit is not None:
+    """Read *comparison* (kept in the comparison's memo: read once, whoever asks)."""
+    hit = comparison.memo.get("reading")
+    if isinstance(hit, Reading):
         return hit
     a, b = comparison.a, comparison.b
     moved = _moved(comparison)
-    by_pair: dict[int, PairReading] = {}
-    readings = []
-    for index, p in enumerate(comparison.pairs):
-        r = read_pair(p, a, b, index in moved)
-        by_pair[id(p)] = r
-        readings.append(r)
-    topics = tuple(
-        TopicReading(view, rs, topic_state(rs))
-        for view in comparison.topics
-        for rs in [tuple(by_pair[id(p)] for p in view.pairs)]
-    )
-    reading = Reading(comparison, tuple(readings), topics,
+    read = {index: read_pair(p, a, b, index in moved)
+            for index, p in enumerate(comparison.pairs) if index in moved or not _plain(p)}
+    topics = []
+    if comparison.topics:
+        by_pair = {id(p): index for index, p in enumerate(comparison.pairs)}
+        for view in comparison.topics:
+            rs = tuple(read.get(by_pair[id(p)]) or _unchanged(p) for p in view.pairs)
+            topics.append(TopicReading(view, rs, topic_state(rs)))
+    reading = Reading(comparison, read, tuple(topics),
                       tuple(_unpaired(s, "a", b) for s in comparison.only_a),
                       tuple(_unpaired(s, "b", a) for s in comparison.only_b))
     with _lock:
-        _readings[comparison] = reading
-    return reading
+        return comparison.memo.setdefault("reading", reading)  # type: ignore[no-any-return]
 
 
-_readings: weakref.WeakKeyDictionary[Comparison, Reading] = weakref.WeakKeyDictionary()
 _lock = threading.Lock()
 
 

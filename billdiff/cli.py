@@ -11,13 +11,14 @@ import gc
 import os
 import sys
 import threading
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
 from billdiff import files, settings
-from billdiff.errors import BilldiffError
+from billdiff.errors import BilldiffError, visible
 from billdiff.wording import plural
 
 if TYPE_CHECKING:
@@ -49,10 +50,10 @@ class Group(click.Group):
         try:
             return super().invoke(ctx)
         except BilldiffError as err:
-            raise UserError(err.message) from err
+            raise UserError(visible(err.message)) from err
         except OSError as err:
             name = f"{err.filename}: " if err.filename else ""
-            raise UserError(f"{name}{err.strerror or err}") from err
+            raise UserError(visible(f"{name}{err.strerror or err}")) from err
 
 
 def _set_bills(ctx: click.Context, _param: click.Parameter, value: Path | None) -> None:
@@ -77,13 +78,21 @@ def _refuse_existing(out: Path | None, force: bool) -> None:
         _fail(f"{out}: already exists (pass --force to replace it)")
 
 
-def get_corpus(ctx: click.Context) -> Corpus:
-    """The corpus named by ``--bills`` (loaded once per command, checked clean)."""
+def get_corpus(ctx: click.Context, documents: Iterable[str] | None = None) -> Corpus:
+    """The corpus named by ``--bills`` (loaded once per command, checked clean).
+
+    *documents* names the documents the command needs: only those (with their analyses and
+    the small files) are read now, any other when first asked for; None reads them all.
+    """
     from billdiff.load import load_corpus
 
     obj = ctx.ensure_object(dict)
     if "corpus" not in obj:
-        obj["corpus"] = load_corpus(obj.get("bills")).require_clean()
+        obj["corpus"] = load_corpus(obj.get("bills"), documents=documents).require_clean()
+        # What is loaded lives as long as the command: keep it out of the collector's
+        # generations (as the web app does), so collections do not walk it again.
+        gc.collect()
+        gc.freeze()
         warnings = obj["corpus"].warnings
         if warnings:
             click.echo(f"billdiff: note: {plural(len(warnings), 'stale reference')} in the "
@@ -143,7 +152,7 @@ def show_cmd(ctx: click.Context, doc: str, section_id: str | None, lines: str | 
     """Show a document's text, section by section, with its provenance."""
     from billdiff.textout import format_document
 
-    corpus = get_corpus(ctx)
+    corpus = get_corpus(ctx, (doc,))
     document = corpus.document(doc)
     if lines:
         from billdiff.importers.ma_bill import format_lines, parse_line_range
@@ -161,7 +170,7 @@ def topics_cmd(ctx: click.Context) -> None:
     """List the topics (the provisions people ask about)."""
     from billdiff.textout import terminal_text
 
-    corpus = get_corpus(ctx)
+    corpus = get_corpus(ctx, ())
     for topic in corpus.topics.values():
         click.echo(terminal_text(f"{topic.id:<24} {topic.title}"))
         click.echo(terminal_text(f"{'':<24} {topic.question}"))
@@ -209,7 +218,7 @@ def compare_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...], fmt
     from billdiff.analysis import read_comparison
     from billdiff.compare import CompareOptions, cached_compare
 
-    corpus = get_corpus(ctx)
+    corpus = get_corpus(ctx, (a, b))
     doc_a, doc_b = corpus.document(a), corpus.document(b)
     options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
                              topics=tuple(topics))
@@ -249,12 +258,12 @@ def validate_cmd(ctx: click.Context) -> None:
     if corpus.problems:
         errors, warnings = len(corpus.errors), len(corpus.warnings)
         click.echo(f"{plural(errors, 'error')} and {plural(warnings, 'warning')} in "
-                   f"{corpus.root}" + (" (warnings do not stop the other commands)"
+                   f"{visible(str(corpus.root))}" + (" (warnings do not stop the other commands)"
                                        if warnings and not errors else ""), err=True)
         ctx.exit(1)
-    click.echo(f"{corpus.root}: OK ({len(corpus.documents)} documents, {len(corpus.topics)} "
-               f"topics, {len(corpus.analyses)} analyses, {len(corpus.sources)} sources, "
-               f"{len(corpus.facts)} facts)")
+    click.echo(f"{visible(str(corpus.root))}: OK ({len(corpus.documents)} documents, "
+               f"{len(corpus.topics)} topics, {len(corpus.analyses)} analyses, "
+               f"{len(corpus.sources)} sources, {len(corpus.facts)} facts)")
 
 
 @cli.command("import")
@@ -302,7 +311,7 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
     if related:
         from billdiff.importers import apply_topic_suggestions
 
-        document = apply_topic_suggestions(document, get_corpus(ctx).document(related))
+        document = apply_topic_suggestions(document, get_corpus(ctx, (related,)).document(related))
     text = dump_document(document)
     _check_document_size(text, doc_id)
     if out is None:
@@ -429,7 +438,7 @@ def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, gran
         text = file.read()
     except UnicodeDecodeError as err:
         _fail(f"{file.name}: not valid UTF-8 (byte {err.start}); save the draft as UTF-8")
-    corpus = get_corpus(ctx)
+    corpus = get_corpus(ctx, (against,))
     result = compare_draft(corpus, text, against,
                            CompareOptions(granularity=granularity))  # type: ignore[arg-type]
     reading = read_comparison(result.comparison)
@@ -545,7 +554,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
 
         factsheet.check_site_url(site_url)
         org = factsheet.load_org(org_file) if org_file is not None else factsheet.DEFAULT_ORG
-        corpus = get_corpus(ctx)
+        corpus = get_corpus(ctx, (a, b))
         request = factsheet.FactSheetRequest(a, b, tuple(topics), paper, site_url, date)
         data, sheet = factsheet.make_pdf(corpus, request, org, renderer=renderer)
     finally:

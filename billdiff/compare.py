@@ -12,7 +12,7 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 from billdiff import settings
@@ -121,6 +121,9 @@ class Comparison:
     only_a: tuple[Section, ...]
     only_b: tuple[Section, ...]
     topics: tuple[TopicView, ...]
+    #: What layers above derive from this comparison, kept with it so that it is derived
+    #: once and lives exactly as long as the comparison (the analysis keeps its reading here).
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
 
     @property
     def approximate(self) -> bool:

@@ -2,6 +2,21 @@
 
 from __future__ import annotations
 
+import re
+
+from billdiff.normalize import BIDI_CONTROLS
+
+#: Characters that must not reach a terminal as they are: C0 and C1 controls (escape sequences
+#: can move the cursor, retitle the window or hide text) and bidi controls (reorder text).
+_CONTROLS = re.compile(f"[\x00-\x1f\x7f-\x9f{BIDI_CONTROLS}]")
+
+
+def visible(text: str) -> str:
+    """*text* with control and bidi characters written as escapes (``\\x1b``, ``\\u202e``),
+    so that a file name or a message can be printed without driving the terminal."""
+    return _CONTROLS.sub(lambda m: (f"\\x{ord(m.group()):02x}" if ord(m.group()) < 0x100
+                                    else f"\\u{ord(m.group()):04x}"), text)
+
 
 class BilldiffError(Exception):
     """A user-facing error.  ``str(err)`` is one line: ``where: what (how to fix)``."""

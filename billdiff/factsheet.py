@@ -6,8 +6,9 @@ WeasyPrint or Flask.
 
 What a fact sheet holds: a neutral title ("G.L. c. 6, § 220 and S.1053 compared"), or the
 organisation's ask ("Support S.1053 / H.1946") when its file gives one and the bill is pending;
-the bill numbers, sponsors and session; a few provisions, each as *current law* beside *the bill* in plain language from the
-analyses, with what each sentence rests on as a numbered note; key facts with their sources as
+the bill numbers, sponsors and session; a few provisions, each as *current law* beside *the
+bill* in plain language from the analyses, with what each sentence rests on as a numbered note
+and a line saying what the word-for-word comparison found; key facts with their sources as
 numbered notes; the organisation's call to action and contact details; a link and a QR code to
 the live comparison; the date; and a provenance line saying what it rests on and how complete
 the texts are.

@@ -639,17 +639,17 @@ def comparison_context(reading: Reading, corpus: Corpus | None,
     """The compare page's context for a comparison already read (a draft has no corpus)."""
     a, b = reading.a, reading.b
     request = request or CompareRequest(a.id, b.id, reading.comparison.options)
-    views = {id(p): PairView(p, a, b) for p in reading.pairs}
+    views = {id(p.diff): PairView(p, a, b) for p in reading.pairs}  # one view per pair
     blocks = tuple(
         TopicBlock(t,
                    analysis_view(corpus, a, t.view.a_analysis, urls) if corpus else None,
                    analysis_view(corpus, b, t.view.b_analysis, urls) if corpus else None,
-                   tuple(views[id(p)] for p in t.pairs))
+                   tuple(views[id(p.diff)] for p in t.pairs))
         for t in reading.topics)
     docs: Sequence[Document] = corpus.ordered_documents() if corpus else (a, b)
     return ComparePage(
         reading, request, tuple(docs), tuple(corpus.topics.values()) if corpus else (),
-        blocks, tuple(views[id(p)] for p in reading.other_pairs),
+        blocks, tuple(views[id(p.diff)] for p in reading.other_pairs),
     )
 
 

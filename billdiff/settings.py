@@ -65,6 +65,9 @@ SETTINGS: tuple[Setting, ...] = (
             "base URL of the Massachusetts Legislature's API (or a mirror) for `billdiff fetch`"),
     Setting("ca_bundle", "BILLDIFF_CA_BUNDLE", "(none)",
             "extra CA certificates (PEM) for `billdiff fetch`; verification is never turned off"),
+    Setting("cache_dir", "BILLDIFF_CACHE_DIR", "$XDG_CACHE_HOME/billdiff or ~/.cache/billdiff",
+            "folder for the cache of validated corpus files (JSON, found by content hash); "
+            "`off` turns it off; a folder that cannot be written is skipped"),
     Setting("debug", "BILLDIFF_DEBUG", "(unset)",
             "show a traceback instead of the one-line error (for developers)"),
 )

@@ -36,3 +36,16 @@ def artifacts() -> Path:
     """Folder for screenshots and PNGs a person can look at (not committed)."""
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory):
+    """The suite never writes to the user's cache folder: a fresh one for the session."""
+    folder = tmp_path_factory.mktemp("billdiff-cache")
+    previous = os.environ.get("BILLDIFF_CACHE_DIR")
+    os.environ["BILLDIFF_CACHE_DIR"] = str(folder)
+    yield folder
+    if previous is None:
+        os.environ.pop("BILLDIFF_CACHE_DIR", None)
+    else:
+        os.environ["BILLDIFF_CACHE_DIR"] = previous

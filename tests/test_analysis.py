@@ -171,8 +171,10 @@ def test_past_the_cut_is_set_apart_and_before_it_is_counted():
     # punctuation belongs to its word: "face, head " became "face "
     assert [(r.op, r.text) for r in p.runs if r.mark is Mark.WORDING] == [
         ("delete", "face, head "), ("insert", "face ")]
-    assert p.stats.words_deleted == 2 and p.stats.words_inserted == 1
-    assert p.cut == ("a",) and p.stops == "a"
+    assert p.stats.words_deleted == 2
+    assert p.stats.words_inserted == 1
+    assert p.cut == ("a",)
+    assert p.stops == "a"
     assert p.tail_text("a") == "a"
     assert p.tail_text("b").startswith("an individual’s face")
 
@@ -189,7 +191,8 @@ def test_when_both_copies_stop_the_tail_begins_where_the_first_one_does():
 def test_a_copy_that_stops_is_not_a_change_where_it_stops():
     p = only_pair(_cut_doc(CUT), doc("full", sec("sec_1", FULL, "1")))
     assert p.state is PairState.UNCHANGED
-    assert p.tail and p.cut == ("a",)
+    assert p.tail
+    assert p.cut == ("a",)
     assert p.stats.words_deleted == p.stats.words_inserted == 0
 
 
@@ -262,7 +265,8 @@ def test_front_matter_is_read_apart_from_provisions():
             sec("sec_1", "Police need a court order.", "1"))
     r = read(a, b)
     assert not r.changed  # only the cover differs
-    assert r.provisions.compared == 1 and r.provisions.changed == 0
+    assert r.provisions.compared == 1
+    assert r.provisions.changed == 0
     assert r.front_matter.changed == 1
     assert r.front_matter.stats.words_inserted == 3
 
@@ -273,7 +277,8 @@ def test_bundled_s927_to_s1053_headline_counts_no_cover_or_petitioner_word(corpu
     front = {s.id for d in (a, b) for s in d.sections if s.role.value == "front-matter"}
     assert {"cover", "petition", "pinslip"} <= front
     counted = [p for p in r.pairs if not p.front_matter and p.compared]
-    assert counted and not {p.a.id for p in counted} & front
+    assert counted
+    assert not {p.a.id for p in counted} & front
     petition = next(p for p in r.pairs if p.a and p.a.id == "petition")
     assert petition.front_matter
     assert r.front_matter.stats.words_deleted >= petition.stats.words_deleted > 100

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from billdiff.cli import cli
 from billdiff.analysis import read_comparison
+from billdiff.cli import cli
 from billdiff.draft import MAX_DRAFT_WORDS, compare_draft, parse_draft
 from billdiff.errors import BilldiffError, InputTooLarge
 

@@ -19,27 +19,29 @@ PACKAGE = Path(__file__).resolve().parent.parent / "billdiff"
 #: its own layer inside its own package (``importers.ma_bill`` builds on ``importers.plain``).
 LAYERS: dict[str, int] = {
     # no project imports, or only each other's
-    "billdiff": 0, "billdiff.errors": 0, "billdiff.wording": 0, "billdiff.settings": 0,
-    "billdiff.normalize": 0, "billdiff.ids": 0, "billdiff.urls": 0,
-    # the schema, the file reader, the engines
-    "billdiff.model": 1, "billdiff.files": 1, "billdiff.diff": 2, "billdiff.match": 1,
-    # reading files and official texts
-    "billdiff.cache": 2, "billdiff.load": 3,
-    "billdiff.importers": 4, "billdiff.align": 4,
+    "billdiff": 0, "billdiff.wording": 0, "billdiff.settings": 0, "billdiff.normalize": 0,
+    "billdiff.ids": 0, "billdiff.urls": 0,
+    # errors a person can act on; the schema
+    "billdiff.errors": 1, "billdiff.model": 1,
+    # the capped file reader and writer, the engines
+    "billdiff.files": 2, "billdiff.match": 2, "billdiff.diff": 3,
+    # reading corpus files (through their cache) and official texts
+    "billdiff.cache": 3, "billdiff.load": 4,
+    "billdiff.importers": 5, "billdiff.align": 5,
     # pairing and diffing documents; fetching official texts
-    "billdiff.compare": 5, "billdiff.fetch": 5,
+    "billdiff.compare": 6, "billdiff.fetch": 6,
     # what a comparison means; applying amending instructions
-    "billdiff.analysis": 6, "billdiff.amend": 6,
+    "billdiff.analysis": 7, "billdiff.amend": 7,
     # outputs: formatting only
-    "billdiff.jsonout": 7, "billdiff.textout": 7, "billdiff.render": 7, "billdiff.pdf": 7,
-    "billdiff.draft": 7,
-    "billdiff.factsheet": 8,
+    "billdiff.jsonout": 8, "billdiff.textout": 8, "billdiff.render": 8, "billdiff.pdf": 8,
+    "billdiff.draft": 8,
+    "billdiff.factsheet": 9,
     # the doors
-    "billdiff.web.state": 9, "billdiff.web.security": 9, "billdiff.web.limits": 9,
-    "billdiff.web.errors": 9,
-    "billdiff.web.pages": 10, "billdiff.web.api": 10, "billdiff.web.draft": 10,
-    "billdiff.web.factsheet": 10, "billdiff.web.build": 10,
-    "billdiff.web": 11, "billdiff.cli": 12, "billdiff.__main__": 13,
+    "billdiff.web.state": 10, "billdiff.web.security": 10, "billdiff.web.limits": 10,
+    "billdiff.web.errors": 10,
+    "billdiff.web.pages": 11, "billdiff.web.api": 11, "billdiff.web.draft": 11,
+    "billdiff.web.factsheet": 11, "billdiff.web.build": 11,
+    "billdiff.web": 12, "billdiff.cli": 13, "billdiff.__main__": 14,
 }
 
 

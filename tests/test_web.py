@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-
 import re
 from pathlib import Path
 
@@ -335,11 +334,10 @@ def test_api_topics(client):
 
 
 def test_api_compare_is_the_cli_json(client, small_bills):
-    from billdiff.compare import CompareOptions, cached_compare
-    from billdiff.load import load_corpus
-
     from billdiff.analysis import read_comparison
+    from billdiff.compare import CompareOptions, cached_compare
     from billdiff.jsonout import comparison_json
+    from billdiff.load import load_corpus
 
     corpus = load_corpus(small_bills)
     expected = comparison_json(read_comparison(cached_compare(
