@@ -1,0 +1,39 @@
+"""The law as the amendment would make it: read amending instructions and apply them.
+
+Public API (see ``docs/amend.md``):
+
+- :func:`amend_document` (``target``, ``amendment`` or several, ``new_id=``) ->
+  :class:`AmendResult` (``.document``, ``.report``, ``.changes``, ``.all_applied``,
+  ``.report_text()``, ``.report_json()``);
+- :func:`read_instructions` (an amendment document -> its :class:`Instruction` records) and
+  :func:`parse_instruction` (one sentence), for tools that only read.
+
+Framework-free: nothing here imports Flask or click.
+"""
+
+from billdiff.amend.apply import AmendResult, Outcome, amend_document
+from billdiff.amend.instructions import (
+    Action,
+    CountRule,
+    Instruction,
+    Parsed,
+    Target,
+    parse_instruction,
+    read_instructions,
+)
+from billdiff.amend.report import report_json, report_text
+
+__all__ = [
+    "Action",
+    "AmendResult",
+    "CountRule",
+    "Instruction",
+    "Outcome",
+    "Parsed",
+    "Target",
+    "amend_document",
+    "parse_instruction",
+    "read_instructions",
+    "report_json",
+    "report_text",
+]
