@@ -1093,6 +1093,51 @@ def default_pair(corpus: Corpus) -> tuple[str, str]:
     return a.id, b.id
 
 
+def first_comparison(corpus: Corpus) -> tuple[str, str]:
+    """The comparison to offer first: one with text to compare.
+
+    The latest bill against the earlier document with which it shares the most provisions
+    held on both sides (ties: the one with changes, then the most recent).  Falls back to
+    :func:`default_pair` when no pair has text on both sides.  Computed once per corpus.
+    """
+    hit = corpus.memo.get("first_comparison")
+    if isinstance(hit, tuple):
+        return hit  # type: ignore[return-value]
+    from billdiff.compare import cached_compare
+
+    docs = corpus.ordered_documents()
+    choice = default_pair(corpus)
+    bills = [d for d in docs if is_bill(d)]
+    if bills:
+        latest = bills[-1]
+        best: tuple[int, int, int] | None = None
+        for rank, other in enumerate(docs):
+            if other.id == latest.id or (other.filed or "") > (latest.filed or ""):
+                continue
+            reading = read_comparison(cached_compare(other, latest, corpus=corpus))
+            score = (reading.provisions.compared, int(reading.changed), rank)
+            if score[0] and (best is None or score > best):
+                best, choice = score, (other.id, latest.id)
+    corpus.memo["first_comparison"] = choice
+    return choice
+
+
+#: Kinds of outside source (``sources.yaml``) in a reader's words.
+SOURCE_KIND_PLAIN: dict[str, str] = {
+    "press": "news reports", "advocacy": "advocacy groups", "analysis": "notes and summaries",
+    "secondary": "bill summaries on other websites", "official": "official records",
+    "data": "public records",
+}
+
+
+def sources_in_words(kinds: Iterable[str]) -> str:
+    """``news reports, advocacy groups and notes and summaries`` (in a fixed order)."""
+    named = [SOURCE_KIND_PLAIN[k] for k in SOURCE_KIND_PLAIN if k in set(kinds)]
+    if not named:
+        return ""
+    return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]
+
+
 @dataclass(frozen=True)
 class TermVersion:
     """One document's wording of a defined term."""

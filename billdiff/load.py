@@ -40,6 +40,7 @@ from billdiff.cache import Cache, content_digest
 from billdiff.errors import BilldiffError, LoadError, NotFound, visible
 from billdiff.files import read_limited
 from billdiff.model import (
+    AboutFile,
     Analysis,
     AnalysisFile,
     Cite,
@@ -457,6 +458,11 @@ class Corpus:
     facts: list[Fact] = field(default_factory=list)
     #: Plain meanings of defined terms (``glossary.yaml``), by term slug.
     glossary: dict[str, TermMeaning] = field(default_factory=dict)
+    #: What the dossier is about (``about.yaml``), if it says.
+    about: AboutFile | None = None
+    #: What layers above derive from the whole corpus (the default comparison, say), kept with
+    #: it so that it is derived once per loaded corpus.
+    memo: dict[str, object] = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)
     #: True when only some documents were read at load time (``load_corpus(documents=...)``):
     #: references to documents not read are checked against the file names only.
@@ -763,6 +769,13 @@ def load_corpus(root: str | Path | None = None, *, documents: Iterable[str] | No
         for i, topic in enumerate(corpus.topics.values()):
             problems.extend(_check_cites(corpus, rel(root_path / "topics.yaml"),
                                          f"topics.{i}.why_cites", topic.why_cites, None))
+            for j, view in enumerate(topic.other_views):
+                problems.extend(_check_cites(corpus, rel(root_path / "topics.yaml"),
+                                             f"topics.{i}.other_views.{j}.cites", view.cites,
+                                             None))
+        about_path = root_path / "about.yaml"
+        if about_path.exists() or about_path.is_symlink():
+            corpus.about = reader.read(AboutFile, about_path)
         glossary_path = root_path / "glossary.yaml"
         if glossary_path.exists() or glossary_path.is_symlink():
             _load_glossary(corpus, reader, glossary_path)

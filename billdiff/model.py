@@ -8,7 +8,8 @@ A corpus folder (``bills/`` by default) holds:
   reading of it, per topic);
 - ``sources.yaml``: the :class:`SourcesFile` (outside sources that analyses and facts cite);
 - ``facts.yaml``: the :class:`FactsFile` (facts for fact sheets, each with its sources);
-- ``glossary.yaml``: the :class:`GlossaryFile` (plain meanings of defined terms, cited).
+- ``glossary.yaml``: the :class:`GlossaryFile` (plain meanings of defined terms, cited);
+- ``about.yaml``: the :class:`AboutFile` (what the dossier is about, in plain words).
 
 Every model forbids unknown fields, is frozen, and takes strings only as strings (strict), so a
 section number written ``1.10`` can never silently become ``1.1``.
@@ -359,6 +360,13 @@ class FactsFile(Strict):
     """``facts.yaml``."""
 
     facts: tuple[Fact, ...]
+
+
+class AboutFile(Strict):
+    """``about.yaml``: what the dossier is about, in plain words (the home page's heading)."""
+
+    title: ShortText
+    summary: ShortText | None = None
 
 
 class TermMeaning(Strict):
