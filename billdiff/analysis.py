@@ -1124,15 +1124,17 @@ def first_comparison(corpus: Corpus) -> tuple[str, str]:
 
 #: Kinds of outside source (``sources.yaml``) in a reader's words.
 SOURCE_KIND_PLAIN: dict[str, str] = {
-    "press": "news reports", "advocacy": "advocacy groups", "analysis": "notes and summaries",
-    "secondary": "bill summaries on other websites", "official": "official records",
+    "press": "news reports", "advocacy": "advocacy groups",
+    "analysis": "notes and summaries on other websites",
+    "secondary": "notes and summaries on other websites", "official": "official records",
     "data": "public records",
 }
 
 
 def sources_in_words(kinds: Iterable[str]) -> str:
-    """``news reports, advocacy groups and notes and summaries`` (in a fixed order)."""
-    named = [SOURCE_KIND_PLAIN[k] for k in SOURCE_KIND_PLAIN if k in set(kinds)]
+    """``news reports, advocacy groups and public records`` (in a fixed order)."""
+    wanted = set(kinds)
+    named = list(dict.fromkeys(SOURCE_KIND_PLAIN[k] for k in SOURCE_KIND_PLAIN if k in wanted))
     if not named:
         return ""
     return named[0] if len(named) == 1 else ", ".join(named[:-1]) + " and " + named[-1]

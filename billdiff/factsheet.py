@@ -61,7 +61,7 @@ DEFAULT_TOPICS: tuple[str, ...] = ("warrant-requirement", "surveillance-ban", "d
 #: the commission, public opinion); ids missing from the corpus are skipped.
 DEFAULT_FACT_IDS: tuple[str, ...] = (
     "records-disclosure", "ban-worcester", "law-2020", "commission-recommendations",
-    "poll-regulate", "records-requests", "ban-boston", "law-current-rules",
+    "records-requests", "ban-boston", "law-current-rules",
 )
 #: Most facts a sheet starts with (fewer are kept if the page would overflow).
 MAX_FACTS = 4
@@ -391,6 +391,8 @@ class FactSheet:
     topics: tuple[str, ...]
     lang: str = "en"
     generator: str = "billdiff"
+    #: Chosen provisions left off the sheet because nothing is known of them on either side.
+    left_out: tuple[str, ...] = ()
 
     @property
     def note_columns(self) -> tuple[tuple[Note, ...], tuple[Note, ...]]:
@@ -403,6 +405,12 @@ class FactSheet:
                 break
             running += size
         return self.notes[:cut], self.notes[cut:]
+
+    @property
+    def link_is_local(self) -> bool:
+        """True when the printed link and QR code point at this computer, not a public site."""
+        host = (urlsplit(self.link).hostname or "").lower()
+        return host in ("localhost", "127.0.0.1", "::1") or host.endswith(".localhost")
 
     @property
     def shared_text_note(self) -> str | None:
@@ -491,9 +499,9 @@ class _Notes:
             where += f" § {label}" if sec.number else f", {label}"
             status = {
                 TextStatus.OFFICIAL: "official text",
-                TextStatus.EXCERPT: "excerpt held",
-                TextStatus.SINGLE_SOURCE: "one unofficial copy held",
-                TextStatus.MISSING: "text not held",
+                TextStatus.EXCERPT: "an excerpt",
+                TextStatus.SINGLE_SOURCE: "one unofficial copy",
+                TextStatus.MISSING: "we don't have this text",
             }[sec.status]
             where += f" ({status})"
             url = sec.source_url or doc.official_url
@@ -526,8 +534,12 @@ def _side(doc: Document, analysis: Analysis | None, label: str, notes: _Notes,
     if analysis is None:
         return Side(label, (), missing=f"We have no plain-language reading of {doc.number} "
                     "on this point yet; see the official text.")
+    summary = analysis.summary
+    # "We don't have this part of S.1053." says what a side lacks, not what it says: it never
+    # takes the place of what is known, so a short sheet keeps it and the next sentence too.
+    lead = 1 if summary and summary[0].text.lower().startswith("we don't have") else 0
     sentences = []
-    for statement in analysis.summary[:max_statements]:
+    for statement in summary[:max_statements + lead]:
         numbers = tuple(sorted({notes.cite(doc.id, c) for c in statement.cites}))
         sentences.append(Sentence(statement.text, numbers))
     return Side(label, tuple(sentences), footing=analysis.footing)
@@ -664,9 +676,14 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
     bill_label = "The bill" if analysis.is_bill(doc_b) else doc_b.number
     provisions = []
     footings: set[str] = set()
+    left_out: list[str] = []
     for tid in chosen:
         topic = readings[tid]
         view = topic.view
+        if view.a_analysis is None and view.b_analysis is None and not any(
+                p.compared for p in topic.pairs):
+            left_out.append(view.topic.title)  # nothing known on either side: no empty row
+            continue
         current = _side(doc_a, view.a_analysis, f"{current_label} ({doc_a.number})", notes,
                         max_statements)
         bill = _side(doc_b, view.b_analysis, f"{bill_label} ({doc_b.number})", notes,
@@ -697,7 +714,7 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
         notes=tuple(notes.items), provenance=provenance, footing=footing, org=org,
         link=link, link_label=_short_url(link), qr=make_qr(link),
         date=today, paper=paper,  # type: ignore[arg-type]
-        a_id=doc_a.id, b_id=doc_b.id, topics=chosen,
+        a_id=doc_a.id, b_id=doc_b.id, topics=chosen, left_out=tuple(left_out),
     )
 
 
@@ -807,8 +824,22 @@ def pdf_resources(sheet: FactSheet, *, tall: bool = False) -> dict[str, bytes]:
     return out
 
 
+@dataclass(frozen=True)
+class PreviewForm:
+    """The web preview's choices: topics, paper size and branding, to remake the sheet."""
+
+    action: str
+    topics: tuple[tuple[str, str], ...]
+    chosen: tuple[str, ...]
+    paper: str
+    #: Whether an organisation's branding is configured, and whether the sheet uses it.
+    has_brand: bool = False
+    brand: bool = False
+    max_topics: int = MAX_TOPICS
+
+
 def render_html(sheet: FactSheet, *, mode: Literal["pdf", "preview"] = "pdf",
-                assets: dict[str, str] | None = None) -> str:
+                assets: dict[str, str] | None = None, form: PreviewForm | None = None) -> str:
     """The fact sheet as HTML, from the one template environment of :mod:`billdiff.render`.
     ``mode="pdf"`` points at the PDF's own origin; the web preview passes its own *assets*
     (``css``, ``theme``, ``logo``, ``pdf``)."""
@@ -816,7 +847,7 @@ def render_html(sheet: FactSheet, *, mode: Literal["pdf", "preview"] = "pdf",
 
     links = dict(PDF_ASSETS) if mode == "pdf" else dict(assets or {})
     html: str = environment().get_template("factsheet.html").render(
-        sheet=sheet, mode=mode, assets=links)
+        sheet=sheet, mode=mode, assets=links, form=form)
     return html
 
 

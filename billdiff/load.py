@@ -108,6 +108,11 @@ class _Refused(Exception):
         self.line = line
 
 
+def _number_key(number: str) -> str:
+    """A document number for matching: letters and digits only, upper case."""
+    return re.sub(r"[^0-9A-Za-z]", "", number).upper()
+
+
 def _short(value: object, limit: int = 60) -> str:
     """``repr`` of a value for a message, cut short: ids and keys come from users and URLs."""
     text = value if isinstance(value, str) else str(value)
@@ -491,11 +496,41 @@ class Corpus:
             first = f": {found[0]}" if found else ""
             raise LoadError(f"document {_short(doc_id)} has problems{first}",
                             where=str(self.root), fix="run `billdiff validate` to list them all")
+        by_number = self._by_number(doc_id)
+        if len(by_number) == 1:
+            return by_number[0]
+        if by_number:
+            ids = ", ".join(d.id for d in by_number)
+            raise NotFound(f"{_short(doc_id)} is the number of {len(by_number)} documents",
+                           where=str(self.root), fix=f"give one of their ids: {ids}")
+        close = self._close_to(doc_id)
         known = ", ".join(self.document_ids()[:12]) or "none"
         raise NotFound(
             f"unknown document {_short(doc_id)}", where=str(self.root),
-            fix=f"known documents: {known}",
-        ) from None
+            fix=(f"did you mean {' or '.join(close)}? " if close else "")
+            + f"known documents: {known}",
+        )
+
+    def _by_number(self, query: str) -> list[Document]:
+        """Documents whose number is *query* (``S.1053``, ``s1053``, ``S 1053``: case, dots and
+        spaces aside).  Reads every document, so only an id that is not a file name pays."""
+        key = _number_key(query)
+        if not key:
+            return []
+        return [d for d in (self.documents.get(i) for i in self.document_ids())
+                if d is not None and _number_key(d.number) == key]
+
+    def _close_to(self, query: str) -> list[str]:
+        """Ids and numbers that look like a mistyped *query* (at most three)."""
+        import difflib
+
+        names = {i: i for i in self.document_ids()}
+        for i in list(names):
+            doc = self.documents.get(i)
+            if doc is not None:
+                names[doc.number] = i
+        hits = difflib.get_close_matches(query, list(names), n=3, cutoff=0.8)
+        return list(dict.fromkeys(f"{names[h]} ({h})" if h != names[h] else h for h in hits))
 
     def topic(self, topic_id: str) -> Topic:
         """The topic *topic_id*, or :class:`NotFound` naming the known ids."""

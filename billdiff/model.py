@@ -125,6 +125,9 @@ class Relation(Strict):
     target: Id
     section: SectionId | None = None
     note: StrictStr | None = None
+    #: The relation comes from secondary sources, not checked against the texts (pages say
+    #: "reportedly").
+    reported: StrictBool = False
 
 
 class SourceRef(Strict):

@@ -14,10 +14,11 @@ does not import Flask.
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -62,6 +63,7 @@ from billdiff.wording import plural
 VIEWS = ("side", "inline")
 GRANULARITIES: tuple[Granularity, ...] = ("word", "char")
 TYPOGRAPHY = ("show", "hide")
+SHOW = ("all", "changes")
 
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 #: The URLs of a site served at ``/`` (the web app passes its own, with its base path).
@@ -245,8 +247,12 @@ def _relation_links(corpus: Corpus, doc: Document, urls: Urls) -> tuple[Link, ..
         target = corpus.documents.get(rel.target)
         if target is None:
             continue
-        links.append(Link(f"{RELATION_LABELS[rel.type.value][0]} {target.number}",
-                          urls.document(target.id)))
+        label = RELATION_LABELS[rel.type.value][0]
+        if rel.reported:  # "would reportedly replace"
+            words = label.split(" ", 1)
+            label = (f"{words[0]} reportedly {words[1]}" if len(words) == 2
+                     else f"reportedly {label}")
+        links.append(Link(f"{label} {target.number}", urls.document(target.id)))
     return tuple(links)
 
 
@@ -261,6 +267,8 @@ class TimelineEntry:
     year: str
     sponsors: str
     relations: tuple[Link, ...]
+    #: A bill of a session that has ended (it can no longer pass).
+    ended: bool = False
 
 
 @dataclass(frozen=True)
@@ -285,20 +293,31 @@ class HomePage:
     default_b: str
     problems: int
     documents: int
+    #: Bills whose session has not ended, newest first.
+    pending: tuple[TimelineEntry, ...] = ()
 
 
 def home_page(corpus: Corpus, urls: Urls = SITE) -> HomePage:
     """The home page: current law, the bills on a timeline, the topics, and where to start."""
     docs = corpus.ordered_documents()
-    a_id, b_id = analysis.default_pair(corpus) if docs else ("", "")
-    current = corpus.documents.get(a_id)
-    latest = corpus.documents.get(b_id)
+    law, bill = analysis.default_pair(corpus) if docs else ("", "")
+    a_id, b_id = analysis.first_comparison(corpus) if docs else ("", "")
+    current = corpus.documents.get(law)
+    latest = corpus.documents.get(bill)
+    today = dt.date.today()
     stops: dict[str, list[TimelineEntry]] = {}
+    entries = []
     for doc in docs:
-        stops.setdefault(year_of(doc) or "Undated", []).append(
-            TimelineEntry(doc, year_of(doc), sponsor_line(doc),
-                          _relation_links(corpus, doc, urls)))
-    if current is not None and current.kind is DocumentKind.STATUTE:
+        entry = TimelineEntry(doc, year_of(doc), sponsor_line(doc),
+                              _relation_links(corpus, doc, urls),
+                              analysis.is_bill(doc) and analysis.session_ended(doc, today))
+        entries.append(entry)
+        stops.setdefault(year_of(doc) or "Undated", []).append(entry)
+    pending = tuple(e for e in reversed(entries) if analysis.is_bill(e.document) and not e.ended)
+    if corpus.about is not None:
+        heading = corpus.about.title
+        lede = corpus.about.summary or ""
+    elif current is not None and current.kind is DocumentKind.STATUTE:
         subject = current.short_title or current.title
         heading = f"{current.number}: {subject}"
         bills = plural(len(docs) - 1, "bill")
@@ -310,7 +329,7 @@ def home_page(corpus: Corpus, urls: Urls = SITE) -> HomePage:
     return HomePage(
         heading, lede, current, latest,
         tuple(TimelineStop(y, tuple(e)) for y, e in stops.items()),
-        tuple(corpus.topics.values()), a_id, b_id, len(corpus.problems), len(docs),
+        tuple(corpus.topics.values()), a_id, b_id, len(corpus.problems), len(docs), pending,
     )
 
 
@@ -400,6 +419,8 @@ class CompareRequest:
     options: CompareOptions
     view: str = "side"
     typography: str = "show"
+    #: ``all`` or ``changes`` (leave out the pairs with the same wording).
+    show: str = "all"
 
     @property
     def hide_typography(self) -> bool:
@@ -460,11 +481,19 @@ class TopicBlock:
     a_analysis: AnalysisView | None
     b_analysis: AnalysisView | None
     pairs: tuple[PairView, ...]
+    #: For each pair, the anchor of the topic block where it was shown in full already (a
+    #: pair of texts we lack is the same under every topic it bears on: shown once).
+    shown_at: tuple[str | None, ...] = ()
 
     @property
     def anchor(self) -> str:
         """Fragment id of this topic."""
         return f"topic-{self.reading.topic_id}"
+
+    @property
+    def entries(self) -> tuple[tuple[PairView, str | None], ...]:
+        """``(pair, where it was shown already or None)`` in order."""
+        return tuple(zip(self.pairs, self.shown_at or (None,) * len(self.pairs), strict=True))
 
     @property
     def topic(self) -> Topic:
@@ -487,6 +516,14 @@ class ComparePage:
     topics: tuple[Topic, ...]
     blocks: tuple[TopicBlock, ...]
     other: tuple[PairView, ...]
+    #: This page's own address (printed with the page), and the day it was made.
+    permalink: str = ""
+    made: str = ""
+
+    @property
+    def changes_only(self) -> bool:
+        """True for the "changes only" view (and print): same-wording pairs left out."""
+        return self.request.show == "changes"
 
     @property
     def comparison(self) -> Comparison:
@@ -600,10 +637,10 @@ def parse_compare_args(corpus: Corpus, args: Mapping[str, list[str]],
     """
     if require_b and not (args.get("b") or [""])[0].strip():
         raise BadRequest("parameter 'b' is required", fix="give the document to compare with")
-    da, db = analysis.default_pair(corpus)
-    a, b = _one(args, "a", da), _one(args, "b", db)
-    for value in (a, b):
-        corpus.document(value)
+    da, db = analysis.first_comparison(corpus)
+    # an id, or a bill number such as S.1053 (the page then uses the id)
+    a, b = (corpus.document(_one(args, name, default)).id
+            for name, default in (("a", da), ("b", db)))
     granularity = _one(args, "granularity", "word")
     if granularity not in GRANULARITIES:
         raise BadRequest(f"granularity must be 'word' or 'char', not {granularity!r}")
@@ -616,6 +653,9 @@ def parse_compare_args(corpus: Corpus, args: Mapping[str, list[str]],
     typography = _one(args, "typography", "hide" if quotes == "1" else "show")
     if typography not in TYPOGRAPHY:
         raise BadRequest(f"typography must be 'show' or 'hide', not {typography!r}")
+    show = _one(args, "show", "all")
+    if show not in SHOW:
+        raise BadRequest(f"show must be 'all' or 'changes', not {show!r}")
     topics = [t.strip() for t in args.get("topic", []) if t.strip()]
     for t in topics:
         if t not in corpus.topics:
@@ -623,33 +663,51 @@ def parse_compare_args(corpus: Corpus, args: Mapping[str, list[str]],
             raise BadRequest(f"unknown topic {t!r} (known topics: {known})")
     options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
                              topics=tuple(dict.fromkeys(topics)))
-    return CompareRequest(a, b, options, view, typography)
+    return CompareRequest(a, b, options, view, typography, show)
 
 
-def compare_page(corpus: Corpus, request: CompareRequest, urls: Urls = SITE) -> ComparePage:
-    """The compare page for a checked request (comparison cached by content)."""
+def compare_page(corpus: Corpus, request: CompareRequest, urls: Urls = SITE,
+                 origin: str = "") -> ComparePage:
+    """The compare page for a checked request (comparison cached by content); *origin*
+    (``https://example.org``) makes the printed permalink absolute."""
     a, b = corpus.document(request.a), corpus.document(request.b)
     comparison = cached_compare(a, b, corpus=corpus, options=request.options)
-    return comparison_context(read_comparison(comparison), corpus, request, urls)
+    return comparison_context(read_comparison(comparison), corpus, request, urls, origin)
 
 
 def comparison_context(reading: Reading, corpus: Corpus | None,
                        request: CompareRequest | None = None,
-                       urls: Urls = SITE) -> ComparePage:
+                       urls: Urls = SITE, origin: str = "") -> ComparePage:
     """The compare page's context for a comparison already read (a draft has no corpus)."""
     a, b = reading.a, reading.b
     request = request or CompareRequest(a.id, b.id, reading.comparison.options)
     views = {id(p.diff): PairView(p, a, b) for p in reading.pairs}  # one view per pair
-    blocks = tuple(
-        TopicBlock(t,
-                   analysis_view(corpus, a, t.view.a_analysis, urls) if corpus else None,
-                   analysis_view(corpus, b, t.view.b_analysis, urls) if corpus else None,
-                   tuple(views[id(p.diff)] for p in t.pairs))
-        for t in reading.topics)
+    first: dict[tuple[str | None, str | None], str] = {}
+    blocks = []
+    for t in reading.topics:
+        pvs = tuple(views[id(p.diff)] for p in t.pairs)
+        shown: list[str | None] = []
+        for pv in pvs:
+            key = (pv.reading.a.id if pv.reading.a else None,
+                   pv.reading.b.id if pv.reading.b else None)
+            if pv.reading.compared:
+                shown.append(None)
+                continue
+            shown.append(first.get(key))
+            first.setdefault(key, pv.anchor)
+        blocks.append(TopicBlock(
+            t, analysis_view(corpus, a, t.view.a_analysis, urls) if corpus else None,
+            analysis_view(corpus, b, t.view.b_analysis, urls) if corpus else None,
+            pvs, tuple(shown)))
     docs: Sequence[Document] = corpus.ordered_documents() if corpus else (a, b)
     return ComparePage(
         reading, request, tuple(docs), tuple(corpus.topics.values()) if corpus else (),
-        blocks, tuple(views[id(p.diff)] for p in reading.other_pairs),
+        tuple(blocks), tuple(views[id(p.diff)] for p in reading.other_pairs),
+        origin.rstrip("/") + urls.compare(
+            a.id, b.id, topics=request.options.topics, view=request.view,
+            granularity=request.options.granularity, typography=request.typography,
+            show=request.show) if corpus is not None else "",
+        dt.date.today().isoformat(),
     )
 
 
@@ -704,6 +762,7 @@ class TopicPage:
     steps: tuple[StepView, ...]
     others: tuple[Topic, ...]
     why_cites: tuple[Link, ...] = ()
+    other_views: tuple[CitedStatement, ...] = ()
 
 
 def topic_page(corpus: Corpus, topic_id: str, urls: Urls = SITE) -> TopicPage:
@@ -727,10 +786,73 @@ def topic_page(corpus: Corpus, topic_id: str, urls: Urls = SITE) -> TopicPage:
                               tuple(PairView(p, prev, nxt) for p in reading.pairs)))
     return TopicPage(topic, tuple(versions), tuple(steps),
                      tuple(t for t in corpus.topics.values() if t.id != topic_id),
-                     why_links(corpus, topic, urls))
+                     why_links(corpus, topic, urls),
+                     tuple(_statement(corpus, v, "", urls) for v in topic.other_views))
 
 
 # -- guide --------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Note:
+    """A numbered note of a public page: what one or more sentences rest on."""
+
+    number: int
+    link: Link
+
+
+class NoteBook:
+    """Numbers what sentences rest on, in order of first use, one number per target, so that
+    a page can print short note numbers after each sentence and the sources once, below (a
+    screen reader then reads a number, not a list of sources, after every sentence)."""
+
+    def __init__(self, corpus: Corpus, urls: Urls) -> None:
+        self.corpus, self.urls = corpus, urls
+        self.notes: list[Note] = []
+        self._index: dict[tuple[str | None, str | None, str | None], int] = {}
+
+    def numbers(self, cites: Sequence[Cite], own_doc: str) -> tuple[int, ...]:
+        """The note numbers of *cites* (new targets get the next numbers)."""
+        out = []
+        for cite in cites:
+            key = (cite.source, cite.document or (own_doc if cite.section else None),
+                   cite.section)
+            if key not in self._index:
+                self._index[key] = len(self.notes) + 1
+                self.notes.append(Note(len(self.notes) + 1,
+                                       cite_link(self.corpus, cite, own_doc, self.urls)))
+            out.append(self._index[key])
+        return tuple(dict.fromkeys(out))
+
+
+@dataclass(frozen=True)
+class NotedSentence:
+    """One plain-language sentence and its note numbers."""
+
+    text: str
+    notes: tuple[int, ...]
+
+
+def _noted(book: NoteBook, statements: Sequence[Statement], own_doc: str
+           ) -> tuple[NotedSentence, ...]:
+    return tuple(NotedSentence(s.text, book.numbers(s.cites, own_doc)) for s in statements)
+
+
+def _source_kinds(corpus: Corpus, statements: Sequence[Statement]) -> str:
+    kinds = [corpus.sources[c.source].kind for s in statements for c in s.cites
+             if c.source and c.source in corpus.sources]
+    return analysis.sources_in_words(kinds)
+
+
+@dataclass(frozen=True)
+class GuideSide:
+    """One card of the guide: what a text says on a topic, in plain words, with notes."""
+
+    document: Document
+    sentences: tuple[NotedSentence, ...]
+    #: Said first when we lack the words themselves (what the points rest on instead).
+    intro: str | None
+    attributes: tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True)
@@ -738,9 +860,10 @@ class GuideTopic:
     """One topic of the plain-language guide."""
 
     reading: TopicReading
-    now: AnalysisView | None
-    bill: AnalysisView | None
-    why_cites: tuple[Link, ...] = ()
+    now: GuideSide | None
+    bill: GuideSide | None
+    why: tuple[NotedSentence, ...]
+    other_views: tuple[NotedSentence, ...]
 
     @property
     def topic(self) -> Topic:
@@ -751,6 +874,17 @@ class GuideTopic:
     def changes(self) -> tuple[tuple[str, str | None, str | None], ...]:
         """Summary attributes that differ (ours, not the law)."""
         return self.reading.attribute_changes
+
+    @property
+    def why_heading(self) -> str:
+        """Whose case "why it matters" makes, in its heading."""
+        return ("Why supporters say it matters" if self.topic.why_from == "supporters"
+                else "Why it matters")
+
+    @property
+    def has_words(self) -> bool:
+        """True when the topic has text on both sides to show word for word."""
+        return any(p.compared for p in self.reading.pairs)
 
 
 def why_links(corpus: Corpus, topic: Topic, urls: Urls = SITE) -> tuple[Link, ...]:
@@ -769,30 +903,60 @@ class TermVersion:
 
 @dataclass(frozen=True)
 class Term:
-    """A defined term and its wording in each document that defines it."""
+    """A defined term: its plain meaning (ours, cited) and its wording in each document."""
 
     slug: str
     term: str
     versions: tuple[TermVersion, ...]
+    meaning: tuple[NotedSentence, ...] = ()
 
 
 @dataclass(frozen=True)
 class GuidePage:
-    """The plain-language guide: each topic now and under the bill, and a glossary."""
+    """The plain-language guide: each topic now and under the bill, a glossary, the notes."""
 
     current: Document
     bill: Document
     topics: tuple[GuideTopic, ...]
     terms: tuple[Term, ...]
-    sources: tuple[Link, ...] = field(default=())
+    #: One plain sentence first: what the guide rests on.
+    rests_on: str
+    notes: tuple[Note, ...] = ()
 
 
-def glossary(corpus: Corpus) -> tuple[Term, ...]:
-    """Defined terms, each with every version's wording (see
-    :func:`billdiff.analysis.glossary_terms`)."""
-    return tuple(Term(t.slug, t.term, tuple(
-        TermVersion(v.document, v.section, official_link(v.document, v.section))
-        for v in t.versions)) for t in analysis.glossary_terms(corpus))
+def glossary(corpus: Corpus, book: NoteBook | None = None) -> tuple[Term, ...]:
+    """Defined terms, each with its plain meaning (when ``glossary.yaml`` gives one) and every
+    version's wording (see :func:`billdiff.analysis.glossary_terms`)."""
+    out = []
+    for t in analysis.glossary_terms(corpus):
+        meaning = corpus.glossary.get(t.slug)
+        own = t.versions[-1].document.id
+        out.append(Term(t.slug, t.term, tuple(
+            TermVersion(v.document, v.section, official_link(v.document, v.section))
+            for v in t.versions),
+            _noted(book, meaning.meaning, own) if (meaning and book) else ()))
+    return tuple(out)
+
+
+def _guide_side(corpus: Corpus, book: NoteBook, doc: Document, an: Analysis | None,
+                held: bool) -> GuideSide | None:
+    if an is None:
+        return None
+    intro = None
+    if not held:
+        # the first sentence of an analysis of text we lack already says so, in its words
+        says_so = bool(an.summary) and an.summary[0].text.lower().startswith("we don't have")
+        kinds = _source_kinds(corpus, an.summary)
+        where = ("the text of the current law" if doc.kind is DocumentKind.STATUTE
+                 else f"this part of {doc.number}")
+        parts = [] if says_so else [f"We don't have {where}."]
+        if kinds:
+            parts.append(f"These points come from {kinds}.")
+        if doc.kind is not DocumentKind.STATUTE:
+            parts.append("None has been checked against the bill's own text.")
+        intro = " ".join(parts) or None
+    return GuideSide(doc, _noted(book, an.summary, doc.id), intro,
+                     tuple(sorted(an.attributes.items())))
 
 
 def guide_page(corpus: Corpus, urls: Urls = SITE) -> GuidePage:
@@ -800,12 +964,45 @@ def guide_page(corpus: Corpus, urls: Urls = SITE) -> GuidePage:
     a_id, b_id = analysis.default_pair(corpus)
     a, b = corpus.document(a_id), corpus.document(b_id)
     reading = read_comparison(cached_compare(a, b, corpus=corpus))
-    topics = tuple(
-        GuideTopic(t, analysis_view(corpus, a, t.view.a_analysis, urls),
-                   analysis_view(corpus, b, t.view.b_analysis, urls),
-                   why_links(corpus, t.view.topic, urls))
-        for t in reading.topics)
-    return GuidePage(a, b, topics, glossary(corpus))
+    book = NoteBook(corpus, urls)
+    topics = []
+    lacking_a = lacking_b = False
+    kinds: list[str] = []
+    for t in reading.topics:
+        held_a = any(p.a is not None and p.a.held for p in t.pairs)
+        held_b = any(p.b is not None and p.b.held for p in t.pairs)
+        lacking_a |= not held_a
+        lacking_b |= not held_b
+        for an in (t.view.a_analysis, t.view.b_analysis):
+            if an is not None:
+                kinds += [corpus.sources[c.source].kind for s in an.summary for c in s.cites
+                          if c.source and c.source in corpus.sources]
+        topic = t.view.topic
+        topics.append(GuideTopic(
+            t, _guide_side(corpus, book, a, t.view.a_analysis, held_a),
+            _guide_side(corpus, book, b, t.view.b_analysis, held_b),
+            (NotedSentence(topic.why_it_matters, book.numbers(topic.why_cites, "")),)
+            if topic.why_it_matters else (),
+            _noted(book, topic.other_views, "")))
+    terms = glossary(corpus, book)
+    return GuidePage(a, b, tuple(topics), terms,
+                     _rests_on(a, b, lacking_a, lacking_b, analysis.sources_in_words(kinds)),
+                     tuple(book.notes))
+
+
+def _rests_on(a: Document, b: Document, lacking_a: bool, lacking_b: bool, kinds: str) -> str:
+    """The guide's first sentence: what it rests on."""
+    lacks = []
+    if lacking_a:
+        lacks.append("the text of the current law" if a.kind is DocumentKind.STATUTE
+                     else f"the text of {a.number}")
+    if lacking_b:
+        lacks.append(f"these parts of {b.number}")
+    if not lacks:
+        return (f"These points summarise the texts of {a.number} and {b.number}, which we "
+                "hold; the words themselves are a link away.")
+    sentence = "We do not have " + " or of ".join(lacks)
+    return sentence + (f"; these points come from {kinds}." if kinds else ".")
 
 
 # -- the standalone comparison (``billdiff compare --format html``) -----------------------------

@@ -291,7 +291,10 @@ def _format_section(section: Section, depth: int, doc: Document) -> Iterator[str
         url = section.source_url or doc.official_url
         yield f"{pad}  (text missing{'; official text: ' + url if url else ''})"
     elif section.text:
-        for para in section.text.split("\n"):
+        paras = section.text.split("\n")
+        if section.truncated:  # as the web page says it: where the copy we have stops
+            paras[-1] += " [the copy we have stops here]"
+        for para in paras:
             yield textwrap.fill(_safe(para), 100, initial_indent=pad + "  ",
                                 subsequent_indent=pad + "  ") or pad
     if section.note:

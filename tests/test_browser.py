@@ -284,3 +284,62 @@ def test_factsheet_download_is_reachable_by_keyboard(page, base_url, bundled):
     response = page.request.get(base_url + href)
     assert response.status == 200
     assert response.body()[:4] == b"%PDF"
+
+
+def test_printed_comparison_is_compact_dated_and_has_its_permalink(page, base_url, bundled,
+                                                                    artifacts):
+    """Printing S.3084 against H.4359 used to take 25 letter pages for about 300 compared words:
+    each pair of texts we lack is printed once, our summaries stay on screen, the folded parts
+    stay folded."""
+    import io
+
+    from pypdf import PdfReader
+
+    if "ma-193-h4359" not in bundled.documents:
+        pytest.skip("the bundled dossier lacks ma-193-h4359")
+    page.goto(base_url + REDLINE)
+    pdf = page.pdf(format="Letter")
+    (artifacts / "compare-print.pdf").write_bytes(pdf)
+    reader = PdfReader(io.BytesIO(pdf))
+    assert len(reader.pages) <= 6, f"{len(reader.pages)} pages"
+    first = reader.pages[0].extract_text()
+    assert "Printed from " + base_url + "/compare?a=ma-192-s3084&b=ma-193-h4359" in " ".join(
+        first.split())
+    changes = page.request.get(base_url + REDLINE + "&show=changes")
+    assert changes.status == 200
+    page.goto(base_url + REDLINE + "&show=changes")
+    assert len(PdfReader(io.BytesIO(page.pdf(format="Letter"))).pages) <= len(reader.pages)
+
+
+def test_topic_page_on_a_phone_shows_the_changes_first(browser, base_url, bundled, artifacts):
+    if "definitions" not in bundled.topics:
+        pytest.skip("the bundled dossier has no definitions topic")
+    context = browser.new_context(viewport=PHONE)
+    p = context.new_page()
+    try:
+        p.goto(base_url + "/topics/definitions")
+        box = p.locator(".step-list").bounding_box()
+        assert box is not None
+        assert box["y"] < PHONE["height"], "the list of changes is below the first screen"
+        # every version is folded until opened
+        assert p.locator("details.version__details[open]").count() == 0
+        assert p.locator("details.version__details").count() >= 2
+        p.screenshot(path=str(artifacts / "topic-phone-first-screen.png"))
+        height = p.evaluate("document.documentElement.scrollHeight")
+        assert height < 12 * PHONE["height"], f"{height}px: too many screens"
+    finally:
+        context.close()
+
+
+def test_redline_words_for_screen_readers_are_in_the_markup(page, base_url, bundled):
+    """Some screen readers announce neither <ins> nor <del>: the words that say so are text in
+    the page, not CSS content."""
+    page.goto(base_url + REDLINE + "&view=inline")
+    ins = page.locator(".redline ins").first
+    assert ins.evaluate("e => e.textContent").startswith("[inserted: ")
+    assert ins.evaluate("e => e.textContent").endswith(", end inserted]")
+    deleted = page.locator(".redline del").first
+    assert deleted.evaluate("e => e.textContent").startswith("[deleted: ")
+    # and the markers are not added by CSS (a reader of the DOM would miss those)
+    content = deleted.evaluate("e => getComputedStyle(e, '::before').content")
+    assert content in ("none", "normal", '""')

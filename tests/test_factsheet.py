@@ -87,9 +87,12 @@ def test_org_ask_and_missing_analysis(corpus, tmp_path: Path) -> None:
     path = tmp_path / "org.yaml"
     path.write_text("name: Test Group\nask: Vote yes on S.1053\n")
     org = fs.load_org(path, assets=tmp_path)
-    sheet = fs.build_factsheet(corpus, A, B, org=org, topics=["emergency-searches"], date=DATE)
+    sheet = fs.build_factsheet(corpus, A, B, org=org, topics=["warrant-requirement",
+                                                              "emergency-searches"], date=DATE)
     assert sheet.ask == sheet.title == "Vote yes on S.1053"
-    assert sheet.provisions[0].bill.missing  # no analysis: said so, not left empty
+    # nothing known of emergency searches on either side: left off the sheet, and the maker told
+    assert [p.topic_id for p in sheet.provisions] == ["warrant-requirement"]
+    assert sheet.left_out == ("Emergency searches",)
     html = fs.render_html(sheet)
     assert "Take action" in html
     assert "Ask them to vote yes on S.1053." in html

@@ -179,7 +179,8 @@ def test_page_contexts(small_bills):
     corpus = load_corpus(small_bills)
     home = render.home_page(corpus)
     assert [s.year for s in home.stops] == ["2020", "2021", "2023"]
-    assert (home.default_a, home.default_b) == ("law-2020", "bill-2023")
+    assert (home.default_a, home.default_b) == ("bill-2021", "bill-2023")  # text on both sides
+    assert [e.document.id for e in home.pending] == ["bill-2023", "bill-2021"]
     doc = render.document_page(corpus, "bill-2023")
     assert doc.compare == ("law-2020", "bill-2023")
     assert any(v.is_definition for v in doc.sections)

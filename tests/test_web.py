@@ -49,8 +49,12 @@ def test_html_pages_render(client, url):
 def test_home_tells_the_dossier(client):
     html = client.get("/").get_data(as_text=True)
     text = text_of(html)
-    # oldest to newest, with sponsors, status and how complete each text is
-    assert text.index("Code § 1") < text.index("H.1") < text.index("S.2")
+    # pending bills first, newest first; then every text, oldest to newest, with sponsors,
+    # status and how complete each text is
+    pending = text[text.index("Bills now pending"):text.index("The texts, oldest to newest")]
+    assert pending.index("S.2") < pending.index("H.1")
+    timeline = text[text.index("The texts, oldest to newest"):]
+    assert timeline.index("Code § 1") < timeline.index("H.1") < timeline.index("S.2")
     assert "Ann Rep and Bo Sen" in text
     assert "In committee" in text
     assert "Partial text" in text
@@ -58,9 +62,10 @@ def test_home_tells_the_dossier(client):
     for topic in ("Warrants", "Definitions", "Reports"):
         assert topic in text
     assert 'href="/topics/warrants"' in html
-    assert 'href="/compare?a=law-2020&amp;b=bill-2023"' in html
+    # the comparison offered first has text on both sides (the statute's is missing)
+    assert 'href="/compare?a=bill-2021&amp;b=bill-2023"' in html
     assert 'href="/guide"' in html
-    assert 'href="/factsheet?a=law-2020&amp;b=bill-2023"' in html
+    assert 'href="/factsheet?a=bill-2021&amp;b=bill-2023"' in html
 
 
 def test_document_page_has_permalinks_and_provenance(client):
@@ -95,8 +100,12 @@ def test_statute_without_text_shows_missing_with_official_link(client):
     assert "Would be replaced by H.1" in text
 
 
-def test_compare_defaults_to_current_law_and_latest_bill(client):
-    html = client.get("/compare").get_data(as_text=True)
+def test_compare_offers_first_a_pair_with_text_on_both_sides(client):
+    first = client.get("/compare").get_data(as_text=True)
+    assert re.search(r'<option value="bill-2021" selected>', first)
+    assert re.search(r'<option value="bill-2023" selected>', first)
+    assert "<ins>" in first
+    html = client.get("/compare?a=law-2020&b=bill-2023").get_data(as_text=True)
     assert re.search(r'<option value="law-2020" selected>', html)
     assert re.search(r'<option value="bill-2023" selected>', html)
     text = text_of(html)
@@ -248,10 +257,17 @@ def test_guide_is_plain_cited_and_marked_as_summary(client):
     assert "A summary, not the law." in text
     assert "The law now" in text
     assert "What S.2 would change" in text
-    assert "Why it matters" in text
-    # each sentence links to what it rests on
+    # whose case "why it matters" makes, and other views (none held: said so)
+    assert "Why supporters say it matters" in text
+    assert "We hold no source that records another view on this." in text
+    # what the guide rests on, first, in one plain sentence
+    assert "We do not have the text of the current law" in text
+    # each sentence has note numbers; the sources are listed once, below
+    assert 'href="#note-1"' in html
+    assert '<li id="note-1">' in html
     assert 'href="https://news.example/1"' in html
     assert 'href="/documents/bill-2023#sec_1"' in html
+    assert "based on:" not in html
     # glossary from defined terms, verbatim, with status
     assert 'id="term-face-scan"' in html
     assert "“Face scan”, a search of photos or video by computer." in text
@@ -299,7 +315,7 @@ def test_guide_on_bundled_dossier_reads_at_grade_8(corpus):
         pytest.skip("the bundled dossier has no analyses yet")
     c = create_app({"TESTING": True, "BILLS_DIR": str(ROOT / "bills")}).test_client()
     html = c.get("/guide").get_data(as_text=True)
-    statements = re.findall(r"<li>(.*?) <span class=\"cites\">", html)
+    statements = re.findall(r"<li>([^<]*)<sup class=\"note-refs\">", html)
     summary_text = " ".join(re.sub(r"<[^>]+>", "", s) for s in statements)
     assert summary_text
     grade = textstat.flesch_kincaid_grade(summary_text + " " + _plain_text(html))

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import secrets
 import threading
 from collections import OrderedDict
@@ -49,6 +50,8 @@ bp = Blueprint("factsheet", __name__, static_folder=str(STATIC_DIR),
                static_url_path="/factsheet/static")
 
 _lock = threading.Lock()
+#: What a document parameter may look like: an id (``ma-194-s1053``) or a number (``S.1053``).
+_ID_OR_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]*")
 #: Seconds a client is asked to wait (``Retry-After``) when the PDF maker is busy or slow.
 RETRY_AFTER = 30
 
@@ -84,10 +87,15 @@ def parse_factsheet_args() -> FactSheetRequest:
     cannot be used; unknown parameters are ignored)."""
     args = request.args
     corpus = get_corpus()
-    a, b = args.get("a", ""), args.get("b", "")
-    for name, value in (("a", a), ("b", b)):
-        if not is_document_id(value):
-            raise BadRequest(f"parameter {name!r} must be a document id")
+    ids = []
+    for name in ("a", "b"):
+        value = args.get(name, "").strip()
+        if not value or len(value) > 120 or not _ID_OR_NUMBER.fullmatch(value):
+            raise BadRequest(f"parameter {name!r} must be a document id or number")
+        # an id, or a bill number such as S.1053 (resolved to its id; unknown: 404)
+        ids.append(value if is_document_id(value) and value in corpus.documents
+                   else corpus.document(value).id)
+    a, b = ids
     topics = args.getlist("topic")
     if len(topics) > factsheet.MAX_TOPICS:
         raise BadRequest(f"at most {factsheet.MAX_TOPICS} topics fit on one page")
@@ -100,6 +108,19 @@ def parse_factsheet_args() -> FactSheetRequest:
                             dt.date.today())
 
 
+def _branded() -> bool:
+    """Whether this request's sheet carries the organisation's branding (``brand=none``: a
+    neutral sheet; the default is the configured organisation, if any)."""
+    brand = request.args.get("brand", "org")
+    if brand not in ("org", "none"):
+        raise BadRequest(f"'brand' must be org or none, not {brand!r}")
+    return brand == "org" and _state().org is not factsheet.DEFAULT_ORG
+
+
+def _org() -> Org:
+    return _state().org if _branded() else factsheet.DEFAULT_ORG
+
+
 def _paper() -> str:
     paper = request.args.get("paper", "letter")
     if paper not in factsheet.PAPERS:
@@ -110,7 +131,7 @@ def _paper() -> str:
 def _render(req: FactSheetRequest) -> tuple[bytes, FactSheet, str]:
     """The PDF, the sheet it shows and its ETag (cached by content)."""
     state = _state()
-    sheets = factsheet.candidates(get_corpus(), req, state.org)
+    sheets = factsheet.candidates(get_corpus(), req, _org())
     job = factsheet.fit_job(sheets)
     key = job.fingerprint()  # by content: every candidate page and every generated resource
     with _lock:
@@ -164,13 +185,22 @@ def preview() -> Response:
     """The HTML preview, with a "Download PDF" link."""
     req = parse_factsheet_args()
     _, sheet, _ = _render(req)
+    branded = _branded()
+    pdf_url = urls().factsheet(req.a, req.b, req.topics, req.paper, pdf=True)
+    if not branded and _state().org is not factsheet.DEFAULT_ORG:
+        pdf_url += "&brand=none"
     assets = {
         "css": url_for("factsheet.static", filename="factsheet.css"),
-        "theme": url_for("factsheet.theme", paper=req.paper),
+        "theme": url_for("factsheet.theme", paper=req.paper, brand=None if branded else "none"),
         "logo": url_for("factsheet.logo"),
-        "pdf": urls().factsheet(req.a, req.b, req.topics, req.paper, pdf=True),
+        "pdf": pdf_url,
     }
-    return Response(factsheet.render_html(sheet, mode="preview", assets=assets),
+    corpus = get_corpus()
+    form = factsheet.PreviewForm(urls().path("factsheet"),
+                                 tuple((t.id, t.title) for t in corpus.topics.values()),
+                                 sheet.topics, req.paper,
+                                 _state().org is not factsheet.DEFAULT_ORG, branded)
+    return Response(factsheet.render_html(sheet, mode="preview", assets=assets, form=form),
                     mimetype="text/html")
 
 
@@ -192,7 +222,7 @@ def pdf_file() -> Response:
 @bp.get("/factsheet/theme.css")
 def theme() -> Response:
     """The generated stylesheet (page size and the organisation's validated colours)."""
-    return Response(factsheet.theme_css(_state().org, _paper()), mimetype="text/css")
+    return Response(factsheet.theme_css(_org(), _paper()), mimetype="text/css")
 
 
 @bp.get("/factsheet/logo.png")

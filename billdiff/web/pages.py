@@ -5,9 +5,10 @@ Each view reads the request, asks :mod:`billdiff.render` for the page's context,
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, current_app, render_template, request
 
 from billdiff import render
+from billdiff.urls import Urls
 from billdiff.web.state import get_corpus, urls
 
 bp = Blueprint("pages", __name__)
@@ -31,7 +32,9 @@ def compare() -> str:
     """Two documents compared topic by topic (the URL holds the whole state)."""
     corpus = get_corpus()
     req = render.parse_compare_args(corpus, request.args.to_dict(flat=False))
-    return render_template("compare.html", page=render.compare_page(corpus, req, urls()))
+    origin = current_app.config.get("SITE_URL") or request.host_url
+    page = render.compare_page(corpus, req, urls(), Urls.origin_of(origin))
+    return render_template("compare.html", page=page)
 
 
 @bp.get("/topics/<topic_id>")
