@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import socket
 import ssl
 import threading
@@ -62,8 +63,42 @@ ROUTES: dict[str, tuple[int, str, bytes]] = {
 }
 
 
+_H4359 = json.loads((API / "bill-193-H4359.json").read_bytes())
+ROUTES.update({
+    # a mirror's odd answers (issue 11, items 4, 8 and 11)
+    "/api/GeneralCourts/193/Documents/H20": (
+        200, "application/json", json.dumps({"BillNumber": "H20", "DocumentText": 12345}).encode()),
+    "/api/GeneralCourts/194/Documents/H21": (
+        200, "application/json", json.dumps({"BillNumber": "H21", "DocumentText": None}).encode()),
+    "/Bills/194/H21.pdf": (200, "text/html", b"<html><body>Not here</body></html>"),
+    "/api/GeneralCourts/193/Documents/H25": (
+        200, "application/json", json.dumps({"BillNumber": "H25",
+                                             "DocumentText": "SECTION 1.\u0000\u0001"}).encode()),
+    "/api/GeneralCourts/193/Documents/H22": (
+        200, "application/json", b"[" * 200_000 + b"]" * 200_000),
+    "/api/GeneralCourts/193/Documents/H23": (
+        200, "application/json", json.dumps({**_H4359, "BillNumber": "H23",
+                                             "DocumentText": "SECTION 1. " + "word " * 1_300_000
+                                             }).encode()),
+    "/api/GeneralCourts/193/Documents/H24": (
+        200, "application/json", json.dumps({**_H4359, "BillNumber": "H24",
+                                             "Pinslip": "By Mr. Day, a report."}).encode()),
+})
+#: path -> Location (``{port}`` is the server's port): redirects a mirror might send.
+REDIRECTS: dict[str, str] = {
+    "/ftp/api/GeneralCourts/193/Documents/H4359": "ftp://127.0.0.1:{port}/bill.json",
+    "/file/api/GeneralCourts/193/Documents/H4359": "file:///etc/passwd",
+    "/other/api/GeneralCourts/193/Documents/H4359":
+        "http://localhost:{port}/api/GeneralCourts/193/Documents/H4359",
+    "/same/api/GeneralCourts/193/Documents/H4359":
+        "http://127.0.0.1:{port}/api/GeneralCourts/193/Documents/H4359",
+    "/same/api/Chapters/90/Sections/17": "/api/Chapters/90/Sections/17",
+}
+
+
 class Handler(BaseHTTPRequestHandler):
-    """Serves ROUTES; records the headers of each request; ``/flaky`` fails once with 503."""
+    """Serves ROUTES and REDIRECTS; records the headers of each request; ``/flaky`` fails once
+    with 503."""
 
     seen: list[dict[str, str]] = []
     flaky = {"count": 0}
@@ -71,6 +106,12 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 - http.server's naming
         Handler.seen.append({"path": self.path, **{k.lower(): v for k, v in self.headers.items()}})
         path = self.path
+        if path in REDIRECTS:
+            self.send_response(302)
+            self.send_header("Location", REDIRECTS[path].format(port=self.server.server_port))
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            return
         if path.startswith("/flaky/"):
             Handler.flaky["count"] += 1
             if Handler.flaky["count"] == 1:
@@ -417,3 +458,257 @@ def test_cli_fetch_mgl_to_stdout(server: str) -> None:
     result = CliRunner().invoke(cli, ["fetch", "mgl", "90", "17", "--api-base", f"{server}/api"])
     assert result.exit_code == 0, result.output
     assert Document.model_validate(yaml.safe_load(result.output)).id == "mgl-c90-s17"
+
+
+# --------------------------------------------------------------------------- redirects (11, 4)
+
+
+@pytest.mark.parametrize(("prefix", "refusal"), [
+    ("ftp", "redirect to a ftp: address is not followed"),
+    ("file", "redirect to a file: address is not followed"),
+    ("other", "redirect to another host (localhost) is not followed"),
+])
+def test_redirects_are_followed_only_to_http_on_the_same_host(server: str, prefix: str,
+                                                              refusal: str) -> None:
+    Handler.seen.clear()
+    with pytest.raises(BilldiffError, match=re.escape(refusal)) as info:
+        fetch_ma_bill(193, "H4359", api_base=f"{server}/{prefix}/api")
+    message = str(info.value)
+    assert message.startswith(f"{server}/{prefix}/api/GeneralCourts/193/Documents/H4359: ")
+    assert "\n" not in message
+    assert [r["path"] for r in Handler.seen] == [f"/{prefix}/api/GeneralCourts/193/Documents/H4359"]
+    if prefix == "other":
+        assert "--allow-redirect-to localhost" in message
+
+
+def test_a_followed_redirect_is_recorded(server: str) -> None:
+    doc = fetch_ma_bill(193, "H4359", api_base=f"{server}/same/api")
+    (source,) = doc.provenance.sources
+    asked = f"{server}/same/api/GeneralCourts/193/Documents/H4359"
+    assert source.url == f"{server}/api/GeneralCourts/193/Documents/H4359"  # where it came from
+    assert f"redirected from {asked}" in source.description
+    assert not source.official
+    section = fetch_mgl("90", "17", api_base=f"{server}/same/api")  # a relative Location
+    assert section.provenance.sources[0].url == f"{server}/api/Chapters/90/Sections/17"
+    # a host the user allows
+    port = server.rsplit(":", 1)[1]
+    allowed = fetch_ma_bill(193, "H4359", api_base=f"{server}/other/api",
+                            allow_redirect_to=["LocalHost"])
+    assert allowed.provenance.sources[0].url == (
+        f"http://localhost:{port}/api/GeneralCourts/193/Documents/H4359")
+    assert f"fetched from mirror localhost:{port}" in allowed.provenance.sources[0].description
+
+
+class RedirectingOpener:
+    """Answers for the Legislature's address as if it had been redirected to *final*."""
+
+    def __init__(self, final: str) -> None:
+        self.final = final
+
+    def open(self, request: Any, data: Any = None, timeout: float = 0) -> Any:
+        import io
+        import urllib.parse
+
+        path = urllib.parse.urlsplit(request.full_url).path
+        status, _kind, body = ROUTES[path]
+        answer = io.BytesIO(body)
+        answer.geturl = lambda: self.final + path  # type: ignore[attr-defined]
+        return answer
+
+
+def test_only_text_from_the_official_host_is_official() -> None:
+    official = "https://malegislature.gov/api"
+    # the Legislature's two host names are one site
+    www = fetch_ma_bill(193, "H4359", api_base=official,
+                        opener=RedirectingOpener("https://www.malegislature.gov"))
+    assert [s.official for s in www.provenance.sources] == [True]
+    assert {s.status.value for s, _ in iter_sections(www.sections)} == {"official"}
+    # an allowed redirect away from it gives a copy, never an official text
+    copy = fetch_ma_bill(193, "H4359", api_base=official, allow_redirect_to=["cdn.example"],
+                         opener=RedirectingOpener("https://cdn.example"))
+    assert [s.official for s in copy.provenance.sources] == [False]
+    assert {s.status.value for s, _ in iter_sections(copy.sections)} == {"single-source"}
+    assert copy.provenance.summary.startswith("Fetched by billdiff from mirror cdn.example")
+    # https to http is never taken, whatever opener followed it
+    with pytest.raises(BilldiffError, match="from https to plain http"):
+        fetch_ma_bill(193, "H4359", api_base=official,
+                      opener=RedirectingOpener("http://malegislature.gov"))
+    with pytest.raises(BilldiffError, match=r"another host \(cdn.example\)"):
+        fetch_mgl("90", "17", api_base=official, opener=RedirectingOpener("https://cdn.example"))
+
+
+def test_redirect_rule() -> None:
+    from billdiff.fetch import RedirectRefused, RedirectRule
+
+    rule = RedirectRule.for_base("https://mirror.example/api", ["Extra.Example."])
+    rule.check("https://mirror.example/a", "https://MIRROR.example:8443/b")
+    rule.check("https://mirror.example/a", "https://extra.example/b")
+    rule.check("http://mirror.example/a", "https://mirror.example/b")  # an upgrade is fine
+    for target in ("http://mirror.example/b", "ftp://mirror.example/b", "gopher://x/",
+                   "https://evil.example/b", "https://mirror.example.evil/b"):
+        with pytest.raises(RedirectRefused):
+            rule.check("https://mirror.example/a", target)
+
+
+# --------------------------------------------------------------------------- deadline (11, 5)
+
+
+def _trickle_server(head: bytes, body: bytes, delay: float, *, slow_head: bool) -> tuple[Any, int]:
+    """A server that sends its answer one byte every *delay* seconds (the head too, if
+    *slow_head*), until the client goes away."""
+    import time
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(4)
+    stop = threading.Event()
+
+    def serve() -> None:
+        while not stop.is_set():
+            try:
+                conn, _ = listener.accept()
+            except OSError:
+                return
+            with conn:
+                conn.recv(65536)
+                try:
+                    if not slow_head:
+                        conn.sendall(head)
+                    for byte in (head if slow_head else b"") + body:
+                        if stop.is_set():
+                            return
+                        conn.sendall(bytes([byte]))
+                        time.sleep(delay)
+                except OSError:
+                    continue  # the client hung up
+
+    thread = threading.Thread(target=serve, daemon=True)
+    thread.start()
+
+    class Stopper:
+        def close(self) -> None:
+            stop.set()
+            listener.close()
+            thread.join(5)
+
+    return Stopper(), listener.getsockname()[1]
+
+
+@pytest.mark.parametrize("slow_head", [False, True])
+def test_timeout_is_a_deadline_for_the_whole_fetch(slow_head: bool) -> None:
+    # the reported case: a server trickling a byte a second kept `fetch --timeout 3` going 40 s
+    body = json.dumps({"Code": "17", "Name": "Speed", "IsRepealed": False,
+                       "Text": "Section 17. A rule."}).encode()
+    head = (b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+            b"Content-Length: " + str(len(body)).encode() + b"\r\n\r\n")
+    stopper, port = _trickle_server(head, body, 0.1, slow_head=slow_head)
+    try:
+        # whole, the answer takes 8 s or more to arrive; each byte comes well within 1 s
+        with pytest.raises(BilldiffError, match=r"no answer for G\.L\. c\. 90, § 17 within 1 s"):
+            fetch_mgl("90", "17", api_base=f"http://127.0.0.1:{port}/api", timeout=1)
+    finally:
+        stopper.close()
+
+
+def test_deadline_watch_shuts_a_blocked_read() -> None:
+    from billdiff.fetch import Deadline
+
+    left, right = socket.socketpair()
+    with left, right:
+        deadline = Deadline(0.2)
+        deadline.watch(left)
+        assert left.recv(10) == b""  # returns once the deadline shuts the socket
+        assert deadline.passed()
+        deadline.close()
+
+
+def test_timeout_must_be_positive() -> None:
+    with pytest.raises(BilldiffError, match="invalid timeout"):
+        fetch_mgl("90", "17", api_base="https://malegislature.gov/api", timeout=0)
+
+
+# --------------------------------------------------------------------------- odd answers (11, 11)
+
+
+def test_deeply_nested_json_is_one_line(server: str) -> None:
+    with pytest.raises(BilldiffError, match="nested too deeply") as info:
+        fetch_ma_bill(193, "H22", api_base=f"{server}/api")
+    assert "RecursionError" not in str(info.value)
+    assert "\n" not in str(info.value)
+
+
+def test_api_base_in_capitals_is_the_same_address(server: str) -> None:
+    from click.testing import CliRunner
+
+    from billdiff.cli import cli
+
+    shouting = server.replace("http://", "HTTP://") + "/api"
+    assert check_api_base(shouting) == f"{server}/api"
+    doc = fetch_mgl("90", "17", api_base=shouting)
+    assert doc.provenance.sources[0].url.startswith("http://127.0.0.1:")
+    result = CliRunner().invoke(cli, ["fetch", "mgl", "90", "17", "--api-base", shouting])
+    assert result.exit_code == 0, result.output
+    assert "internal error" not in result.output
+
+
+def test_document_text_that_is_not_text(server: str) -> None:
+    with pytest.raises(BilldiffError, match="DocumentText that is a number, not text") as info:
+        fetch_ma_bill(193, "H20", api_base=f"{server}/api")
+    message = str(info.value)
+    assert message.startswith(f"{server}/api/GeneralCourts/193/Documents/H20: ")
+    assert "--format" not in message
+    assert "/tmp" not in message
+
+
+def test_document_text_that_is_binary(server: str) -> None:
+    with pytest.raises(BilldiffError, match="DocumentText of bill H25 .*NUL") as info:
+        fetch_ma_bill(193, "H25", api_base=f"{server}/api")
+    message = str(info.value)
+    assert message.startswith(f"{server}/api/GeneralCourts/193/Documents/H25: ")
+    assert "import a text" not in message  # advice for a local file, not for a fetch
+
+
+def test_a_pdf_that_is_not_a_pdf_names_its_address(server: str) -> None:
+    with pytest.raises(BilldiffError, match="not a PDF") as info:
+        fetch_ma_bill(194, "H21", api_base=f"{server}/api")
+    message = str(info.value)
+    assert message.startswith(f"{server}/Bills/194/H21.pdf: ")
+    assert "billdiff-" not in message  # no temporary file
+    assert "--format" not in message  # an import option, not a fetch one
+
+
+def test_document_text_too_big_is_refused_before_parsing(server: str,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # the reported case: a 16.6 MB DocumentText ran past 90 s before any limit applied
+    import billdiff.fetch as fetch
+
+    def boom(*_args: object, **_kwargs: object) -> Document:
+        raise AssertionError("parsed before the size check")
+
+    monkeypatch.setattr(fetch, "parse_ma_bill", boom)
+    monkeypatch.setattr(fetch, "html_to_text", boom)
+    with pytest.raises(BilldiffError, match="over the 5,000,000-byte limit") as info:
+        fetch_ma_bill(193, "H23", api_base=f"{server}/api")
+    assert str(info.value).startswith(f"{server}/api/GeneralCourts/193/Documents/H23: ")
+
+
+def test_an_answer_is_refused_as_soon_as_it_passes_its_limit(
+        server: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    import billdiff.fetch as fetch
+
+    monkeypatch.setattr(fetch, "MAX_JSON_BYTES", 1000)
+    with pytest.raises(BilldiffError, match="over 1,000 bytes"):
+        fetch_ma_bill(193, "H4359", api_base=f"{server}/api")
+
+
+# --------------------------------------------------------------------------- roles (9, 5)
+
+
+def test_fetched_front_matter_has_its_role(server: str) -> None:
+    doc = fetch_ma_bill(193, "H24", api_base=f"{server}/api")
+    pinslip = next(s for s in doc.sections if s.id == "pinslip")
+    assert pinslip.role.value == "front-matter"
+    assert {s.role.value for s in doc.sections if s.id.startswith("sec_")} == {"provision"}
+    pdf = fetch_ma_bill(194, "S1053", api_base=f"{server}/api", extractor="pypdf")
+    assert {s.id for s in pdf.sections if s.role.value == "front-matter"} == {
+        "cover", "petition", "pinslip", "court", "title", "enacting"}

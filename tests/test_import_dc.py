@@ -517,3 +517,32 @@ def test_corpus_word_counts_match_itertext_scan() -> None:
 def test_corpus_yaml_round_trip(tmp_path: Path) -> None:
     doc = import_dc_xml(CORPUS / "2026-06-30" / "2", "dc-2026-title-2")
     assert roundtrip(doc, tmp_path) == doc
+
+
+# -- what the user says about the file (issue 9, items 5 and 7) ------------------------------
+
+
+def test_run_import_claims_official_only_when_told(title: Document) -> None:
+    default = run_import(FIXTURES, "dc-xml", "dc-code-title-2")
+    assert [s.official for s in default.provenance.sources] == [False]
+    statuses = {s.status for s, _ in iter_sections(default.sections)}
+    assert TextStatus.OFFICIAL not in statuses
+    assert TextStatus.SINGLE_SOURCE in statuses
+    # a section the XML gives no text stays missing; only held text changes its status
+    assert {s.status for s, _ in iter_sections(title.sections)} - {TextStatus.OFFICIAL} <= (
+        statuses - {TextStatus.SINGLE_SOURCE})
+    assert "not stated to be the Council's official text" in default.provenance.summary
+    # a title folder read whole is complete, whatever the user says of its origin
+    assert default.provenance.completeness.value == "complete"
+    said = run_import(FIXTURES, "dc-xml", "dc-code-title-2", official=True)
+    assert said == title
+    excerpt = run_import(FIXTURES, "auto", "dc-code-title-2", status="excerpt",
+                         completeness="partial")
+    assert TextStatus.EXCERPT in {s.status for s, _ in iter_sections(excerpt.sections)}
+    assert excerpt.provenance.completeness.value == "partial"
+    with pytest.raises(BilldiffError, match="needs the official text"):
+        run_import(FIXTURES, "dc-xml", "d", status="official")
+
+
+def test_dc_code_has_no_front_matter(title: Document) -> None:
+    assert {s.role.value for s, _ in iter_sections(title.sections)} == {"provision"}

@@ -17,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from billdiff.errors import BilldiffError, InputTooLarge
+from billdiff.importers import dump_document, run_import
 from billdiff.importers.ma_bill import (
     format_lines,
     import_ma_bill,
@@ -107,7 +108,12 @@ def test_s1053_metadata() -> None:
     assert prov.retrieved == "2025-03-01"
     assert prov.checksum == "sha256:" + hashlib.sha256(
         read("ma-194-s1053.txt").encode()).hexdigest()
-    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"official"}
+    # nothing is official unless the caller says so (issue 9, item 7)
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"single-source"}
+    assert [s.official for s in prov.sources] == [False]
+    said = parse_ma_bill(read("ma-194-s1053.txt"), "ma-194-s1053", official=True)
+    assert {s.status.value for s, _ in iter_sections(said.sections)} == {"official"}
+    assert [s.official for s in said.provenance.sources] == [True]
 
 
 def test_s1053_printed_lines() -> None:
@@ -446,12 +452,12 @@ def test_import_ma_bill_from_file(tmp_path: Path) -> None:
 def test_local_file_provenance_claims_only_what_billdiff_knows(tmp_path: Path) -> None:
     today = date.today().isoformat()
     path = FIXTURES / "ma-194-s1053.txt"
-    doc = import_ma_bill(path, "ma-194-s1053")
+    doc = import_ma_bill(path, "ma-194-s1053", official=True, completeness="complete")
     prov = doc.provenance
     (source,) = prov.sources
     assert source.description == f"local file ma-194-s1053.txt, imported by billdiff on {today}"
     assert source.url == "https://malegislature.gov/Bills/194/S1053"  # the official page
-    assert source.official is True  # the user's word (the default: no --unofficial)
+    assert source.official is True  # the user's word (--official)
     assert str(FIXTURES) not in yaml.safe_dump(prov.model_dump(mode="json"))  # no folder
     assert prov.completeness.value == "complete"
     assert prov.retrieved is None  # billdiff cannot know when the file was downloaded
@@ -463,10 +469,12 @@ def test_local_file_provenance_claims_only_what_billdiff_knows(tmp_path: Path) -
     assert given.provenance.sources[0].url == "https://example.org/s1053.txt"
     assert given.provenance.retrieved == "2025-02-01"
 
-    unofficial = import_ma_bill(path, "x", official=False)
+    # the defaults claim nothing: not official, single-source, partial (issue 9, item 7)
+    unofficial = import_ma_bill(path, "x")
     assert unofficial.provenance.sources[0].official is False
-    assert "not the official text" in unofficial.provenance.summary
+    assert "not stated to be the official text" in unofficial.provenance.summary
     assert {s.status.value for s, _ in iter_sections(unofficial.sections)} == {"single-source"}
+    assert unofficial.provenance.completeness.value == "partial"
 
     partial = import_ma_bill(path, "x", official=False, completeness="partial", status="excerpt")
     assert partial.provenance.completeness.value == "partial"
@@ -551,9 +559,19 @@ def test_detect_format(tmp_path: Path) -> None:
     other = tmp_path / "2.xml"
     other.write_text('<?xml version="1.0"?><root xmlns="urn:x"/>')
     assert detect_format(other) == "plain"
+    # XML with a DOCTYPE or entities is refused, not imported as plain text (issue 11, 13)
     bomb = tmp_path / "3.xml"
     bomb.write_text('<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaa">]><r>&a;</r>')
-    assert detect_format(bomb) == "plain"
+    doctype = tmp_path / "4.xml"
+    doctype.write_text('<?xml version="1.0"?><!DOCTYPE section SYSTEM "dc.dtd"><section '
+                       'xmlns="https://code.dccouncil.us/schemas/dc-library"><num>2-101</num>'
+                       '<text>A rule.</text></section>')
+    for unsafe in (bomb, doctype):
+        with pytest.raises(BilldiffError, match="refused unsafe XML") as info:
+            detect_format(unsafe)
+        assert str(unsafe) in str(info.value)
+        with pytest.raises(BilldiffError, match="refused unsafe XML"):
+            run_import(unsafe, "auto", "x", source_url="https://example.org/x")
 
 
 # --------------------------------------------------------------------------- robustness
@@ -621,3 +639,154 @@ def test_ordinal_numbers() -> None:
     assert ordinal_number("One Hundred and Ninety-Second") == 192
     assert ordinal_number("One Hundred and Eleventh") == 111
     assert ordinal_number("Nonsense") is None
+
+
+# --------------------------------------------------------------------------- roles (issue 9, 5)
+
+FRONT = {"cover", "petition", "pinslip", "court", "title", "enacting"}
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_front_matter_sections_have_the_front_matter_role(name: str) -> None:
+    doc = parse_ma_bill(read(f"{name}.txt"), name, source_url="https://example.org/x")
+    roles = {s.id: s.role.value for s, _ in iter_sections(doc.sections)}
+    front = {i for i in roles if i in FRONT}
+    assert front, "every printed bill has some front matter"
+    assert {roles[i] for i in front} == {"front-matter"}
+    assert all(r == "provision" for i, r in roles.items() if i not in FRONT)
+    # the role is stored (front-matter is not the default) and loads back the same
+    data = yaml.safe_load(dump_document(doc))
+    assert {s["id"] for s in data["sections"] if s.get("role") == "front-matter"} == front
+
+
+def test_committee_report_page_is_front_matter() -> None:
+    doc = parse_ma_bill(read("ma-193-h4359.txt"), "ma-193-h4359")
+    cover = next(s for s in doc.sections if s.id == "cover")
+    assert "to whom were referred" in cover.text  # the Judiciary committee's report page
+    assert cover.role.value == "front-matter"
+
+
+def test_pdf_import_keeps_the_roles() -> None:
+    doc = import_pdf(FIXTURES / "ma-194-s1053.pdf", "x", extractor="pypdf")
+    assert {s.id for s in doc.sections if s.role.value == "front-matter"} == FRONT
+
+
+# --------------------------------------------------------------------------- limits (issue 11, 8)
+
+
+def _parsing_forbidden(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Make any parsing fail loudly: a refusal must come before it."""
+    import billdiff.importers.ma_bill as ma
+    import billdiff.importers.plain as plain
+
+    def boom(*_args: object, **_kwargs: object) -> object:
+        raise AssertionError("the text was parsed before its size was checked")
+
+    monkeypatch.setattr(plain, "split_lines", boom)
+    monkeypatch.setattr(ma, "split_lines", boom)
+    monkeypatch.setattr(plain, "normalize_layout", boom)
+    monkeypatch.setattr(ma, "normalize_layout", boom)
+
+
+def test_a_text_too_big_for_a_document_is_refused_before_parsing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # the reported case: a 19 MB text was parsed for 108 s (2 GB) before the 5 MB output check
+    big = tmp_path / "big.txt"
+    big.write_text(read("ma-194-s1053.txt") + "SECTION 2. " + "word " * 3_800_000)
+    assert big.stat().st_size > 19_000_000
+    _parsing_forbidden(monkeypatch)
+    for fmt in ("ma-bill", "plain", "auto"):
+        with pytest.raises(InputTooLarge, match="over the 5,000,000-byte limit") as info:
+            run_import(big, fmt, "big", source_url="https://example.org/big")
+        assert str(big) in str(info.value)
+        assert "BILLDIFF_MAX_FILE_BYTES" in str(info.value)
+
+
+def test_layout_does_not_count_against_the_document_limit(tmp_path: Path,
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    # spaces, line numbers and page layout are not words: a text just over the limit in bytes
+    # whose words fit is imported (and the CLI's check of the finished document still applies)
+    text = read("ma-194-s1053.txt")
+    monkeypatch.setenv("BILLDIFF_MAX_FILE_BYTES", str(len(text.encode()) - 10))
+    wide = tmp_path / "wide.txt"
+    wide.write_text(text)
+    assert import_ma_bill(wide, "x").number == "S.1053"
+    monkeypatch.setenv("BILLDIFF_MAX_FILE_BYTES", "1000")
+    with pytest.raises(InputTooLarge, match="1,000-byte limit"):
+        import_ma_bill(wide, "x")
+
+
+def test_pdf_text_is_capped_page_by_page(monkeypatch: pytest.MonkeyPatch) -> None:
+    import pypdf
+
+    pages_read: list[int] = []
+    extract = pypdf.PageObject.extract_text
+
+    def counting(self: pypdf.PageObject, *args: object, **kwargs: object) -> str:
+        pages_read.append(1)
+        return extract(self, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(pypdf.PageObject, "extract_text", counting)
+    total = len(pypdf.PdfReader(FIXTURES / "ma-194-s1053.pdf").pages)
+    assert total >= 2
+    monkeypatch.setenv("BILLDIFF_MAX_FILE_BYTES", "300")
+    with pytest.raises(InputTooLarge, match="extraction stopped") as info:
+        import_pdf(FIXTURES / "ma-194-s1053.pdf", "x", extractor="pypdf")
+    assert str(FIXTURES / "ma-194-s1053.pdf") in str(info.value)
+    assert len(pages_read) < total  # it stopped at the page that went over
+
+
+MANY_PAGES = FIXTURES.parent / "pdf" / "many-pages.pdf"  # 63 pages, 260 KB of text
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None,
+                    reason="poppler's pdftotext is not installed")
+def test_pdftotext_output_is_capped_as_it_comes(monkeypatch: pytest.MonkeyPatch) -> None:
+    # the reported case: a 2.4 MB PDF made 96 MB of text, all buffered, before the check
+    import billdiff.importers.pdf as pdf
+
+    whole = len(extract_text(MANY_PAGES, extractor="pdftotext").encode())
+    assert whole > 200_000
+    seen: list[int] = []
+    add = pdf._TextCap.add
+
+    def counting(self: pdf._TextCap, chunk: bytes) -> InputTooLarge | None:
+        seen.append(len(chunk))
+        return add(self, chunk)
+
+    monkeypatch.setattr(pdf._TextCap, "add", counting)
+    monkeypatch.setattr(pdf, "MAX_INPUT_BYTES", 50_000)
+    with pytest.raises(InputTooLarge, match="over the 50,000-byte limit for imports") as info:
+        import_pdf(MANY_PAGES, "x", extractor="pdftotext")
+    assert str(MANY_PAGES) in str(info.value)
+    assert 50_000 < sum(seen) < whole  # stopped at the first chunk past the limit
+    monkeypatch.setenv("BILLDIFF_MAX_FILE_BYTES", "20000")
+    monkeypatch.setattr(pdf, "MAX_INPUT_BYTES", 20_000_000)
+    seen.clear()
+    with pytest.raises(InputTooLarge, match="limit for corpus files"):
+        import_pdf(MANY_PAGES, "x", extractor="pdftotext")
+    assert sum(seen) < whole
+
+
+@pytest.mark.parametrize("extractor", EXTRACTORS)
+def test_bad_pdf_errors_are_one_line(tmp_path: Path, extractor: str) -> None:
+    # pdftotext says several lines ("Syntax Error: ...", "Internal Error: ..."): one line here
+    broken = tmp_path / "broken.pdf"
+    data = (FIXTURES / "ma-194-s1053.pdf").read_bytes()
+    broken.write_bytes(data[:600] + b"\n%%garbage\n" * 50 + data[-200:-100])
+    with pytest.raises(BilldiffError) as info:
+        import_pdf(broken, "x", extractor=extractor)  # type: ignore[arg-type]
+    message = str(info.value)
+    assert "\n" not in message
+    assert message.startswith(f"{broken}: ")
+    assert "(" in message  # how to fix it
+
+
+def test_pdftotext_complaints_in_one_line() -> None:
+    from billdiff.importers.pdf import one_line
+
+    assert one_line("Syntax Error: Couldn't find trailer dictionary\n"
+                    "Syntax Error: Couldn't find trailer dictionary\n"
+                    "Syntax Error: Couldn't read xref table\n") == (
+        "Syntax Error: Couldn't find trailer dictionary; Syntax Error: Couldn't read xref table")
+    assert len(one_line("x" * 1000)) == 300

@@ -116,13 +116,20 @@ def test_import_plain_provenance_options(tmp_path: Path) -> None:
     path = tmp_path / "ordinance.txt"
     path.write_text(ORDINANCE, encoding="utf-8")
     today = date.today().isoformat()
-    doc = import_plain(path, "example-leash", source_url=URL)
+    doc = import_plain(path, "example-leash", source_url=URL, official=True,
+                       completeness="complete")
     (source,) = doc.provenance.sources
     assert source.description == f"local file ordinance.txt, imported by billdiff on {today}"
     assert source.url == URL
     assert source.official is True
+    assert doc.provenance.completeness.value == "complete"
     assert doc.provenance.retrieved is None
     assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"official"}
+    # the defaults claim nothing the user did not say (issue 9, item 7)
+    default = import_plain(path, "example-leash", source_url=URL)
+    assert default.provenance.sources[0].official is False
+    assert default.provenance.completeness.value == "partial"
+    assert {s.status.value for s, _ in iter_sections(default.sections)} == {"single-source"}
     copy = import_plain(path, "example-leash", source_url=URL, official=False,
                         completeness="partial", status="excerpt", retrieved="2025-01-02")
     assert copy.provenance.sources[0].official is False
@@ -156,3 +163,27 @@ def test_fuzz_parse_plain(text: str) -> None:
     assert isinstance(doc, Document)
     ids = [s.id for s, _ in iter_sections(doc.sections)]
     assert len(ids) == len(set(ids))
+
+
+def test_title_and_enacting_clause_are_front_matter() -> None:
+    text = ("An Ordinance to leash dogs\n\n"
+            "Be it ordained by the Town Council of Example as follows:\n\n"
+            "Section 1. Dogs shall be leashed.\n")
+    doc = parse_plain(text, "leash", source_url=URL)
+    assert [(s.id, s.role.value) for s in doc.sections] == [
+        ("title", "front-matter"), ("p_1", "front-matter"), ("sec_1", "provision")]
+    # a later unlabelled paragraph is a provision, not front matter
+    later = parse_plain("Section 1. A rule.\n\nBe it enacted further.\n", "x", source_url=URL)
+    assert {s.role.value for s, _ in iter_sections(later.sections)} == {"provision"}
+
+
+def test_parsed_text_is_not_official_unless_said() -> None:
+    doc = parse_plain(ORDINANCE, "example-leash", source_url=URL)
+    assert doc.provenance.sources[0].official is False
+    assert {s.status.value for s, _ in iter_sections(doc.sections)} == {"single-source"}
+    said = parse_plain(ORDINANCE, "example-leash", source_url=URL, official=True)
+    assert said.provenance.sources[0].official is True
+    assert {s.status.value for s, _ in iter_sections(said.sections)} == {"official"}
+    status_only = parse_plain(ORDINANCE, "example-leash", source_url=URL, status="excerpt")
+    assert status_only.provenance.sources[0].official is False
+    assert {s.status.value for s, _ in iter_sections(status_only.sections)} == {"excerpt"}

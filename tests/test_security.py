@@ -282,3 +282,120 @@ def test_security_floors_of_installed_libraries():
     floors = {"weasyprint": (70, 0), "jinja2": (3, 1, 6), "pyyaml": (6, 0, 1), "flask": (3, 1)}
     for name, floor in floors.items():
         assert parts(version(name)) >= floor, f"{name} {version(name)} is below {floor}"
+
+
+# -- request bodies: any framing, never truncated (issue 11, item 2) -------------------------
+
+
+def _echo_app(small_bills):
+    """The app with a route that says how many body bytes its view received."""
+    from flask import request
+
+    from billdiff.web import create_app
+
+    echo = create_app({"BILLS_DIR": str(small_bills), "CSRF_ENABLED": False})
+
+    @echo.post("/_echo")
+    def received():
+        return str(len(request.get_data()))
+
+    return echo
+
+
+@pytest.fixture
+def live_server(small_bills):
+    """The echo app behind Werkzeug's own HTTP server (which de-chunks request bodies)."""
+    import threading
+
+    from werkzeug.serving import make_server
+
+    server = make_server("127.0.0.1", 0, _echo_app(small_bills))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield server.server_port
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(5)
+
+
+def _post_chunked(port: int, path: str, body: bytes, content_type: str) -> tuple[int, bytes]:
+    import http.client
+
+    def chunks():
+        for start in range(0, len(body), 256 * 1024):
+            yield body[start:start + 256 * 1024]
+
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    try:
+        connection.request("POST", path, body=chunks(), encode_chunked=True,
+                           headers={"Content-Type": content_type, "Host": "localhost"})
+        response = connection.getresponse()
+        return response.status, response.read()
+    except (ConnectionResetError, BrokenPipeError):
+        # the server may answer 413 and close before the client has sent everything
+        return 413, b""
+    finally:
+        connection.close()
+
+
+def test_chunked_body_over_the_limit_is_413_on_a_real_server(live_server):
+    limit = 2 * 1024 * 1024
+    # the reported case: a 3.98 MB draft, chunked, was cut to its first 2 MiB and compared
+    draft = ("against=bill-2021&text=" + "word " * 796_000).encode()
+    assert len(draft) > 3_900_000
+    status, _ = _post_chunked(live_server, "/draft", draft, "application/x-www-form-urlencoded")
+    assert status == 413
+    status, _ = _post_chunked(live_server, "/_echo", b"x" * (limit + 1),
+                              "application/octet-stream")
+    assert status == 413
+    # a chunked body within the limit reaches the view whole
+    for size in (0, 1, limit - 7, limit):
+        status, body = _post_chunked(live_server, "/_echo", b"y" * size,
+                                     "application/octet-stream")
+        assert (status, body) == (200, str(size).encode()), size
+
+
+def test_chunked_body_limits_without_a_server(small_bills):
+    import io
+
+    c = _echo_app(small_bills).test_client()
+    limit = 2 * 1024 * 1024
+    chunked = {"Transfer-Encoding": "chunked"}
+    terminated = {"wsgi.input_terminated": True}
+    over = c.post("/_echo", input_stream=io.BytesIO(b"z" * (limit + 1)), headers=chunked,
+                  environ_overrides=terminated)
+    assert over.status_code == 413
+    assert "2,097,152-byte limit" in over.get_data(as_text=True)
+    under = c.post("/_echo", input_stream=io.BytesIO(b"z" * 1000), headers=chunked,
+                   environ_overrides=terminated)
+    assert (under.status_code, under.get_data(as_text=True)) == (200, "1000")
+    # a server that cannot end a chunked body: refused, never read as an empty body
+    unended = c.post("/_echo", input_stream=io.BytesIO(b"z" * 1000), headers=chunked)
+    assert unended.status_code == 411
+    assert "Content-Length" in unended.get_data(as_text=True)
+
+
+# -- routing before CSRF, host names in any case (issue 11, item 13) -------------------------
+
+
+def test_wrong_method_is_405_not_a_csrf_error(app):
+    c = app.test_client()
+    for url in ("/", "/compare", "/api/compare", "/topics/warrants"):
+        r = c.post(url, data={"x": "1"})
+        assert r.status_code == 405, url
+        assert "GET" in r.headers["Allow"], url
+    assert c.post("/no-such-page", data={"x": "1"}).status_code == 404
+    assert c.post("/draft", data={"x": "1"}).status_code == 400  # a POST route: the token
+
+
+def test_trusted_host_names_in_any_case(small_bills, monkeypatch):
+    from billdiff.web import create_app
+
+    monkeypatch.setenv("BILLDIFF_TRUSTED_HOSTS", "Bills.Example")
+    c = create_app({"BILLS_DIR": str(small_bills)}).test_client()
+    for host in ("LOCALHOST", "LocalHost:5000", "bills.example", "BILLS.EXAMPLE:443"):
+        assert c.get("/", headers={"Host": host}).status_code == 200, host
+    for host in ("EVIL.example", "localhost.evil.example", "bills.example.evil"):
+        assert c.get("/", headers={"Host": host}).status_code == 400, host

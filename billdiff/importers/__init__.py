@@ -42,14 +42,23 @@ def detect(path: Path) -> str:
 
 
 def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = None,
-               official: bool = True, completeness: str = "complete",
+               official: bool = False, completeness: str | None = None,
                status: str | None = None) -> Document:
     """Import *path* with the importer registered as *fmt* (``auto`` detects it).
 
     *source_url* is where the text was published: required for plain text (the document's
     provenance must name its source), optional for the other formats.  *official*,
-    *completeness* and *status* record what the user knows about the file (DC Code XML is
-    always the official, complete code).
+    *completeness* and *status* record what the user knows about the file, and nothing is
+    claimed that the user does not say:
+
+    - *official* (default False): the user's word that the file is the official text.  Without
+      it every source is recorded ``official: false`` and every section ``single-source``
+      (or *status*), whatever the format.
+    - *completeness*: ``complete`` or ``partial``.  Default: ``partial`` for plain text, MA
+      bills and PDFs (a file may hold part of a document); ``complete`` for DC Code XML (a
+      section file, or a title folder, read whole).
+    - *status*: every section's status (``official`` needs *official*; ``excerpt`` or
+      ``single-source``).
     """
     if fmt != "auto" and fmt not in IMPORTERS:
         raise BilldiffError(f"unknown import format {fmt!r}",
@@ -61,13 +70,13 @@ def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = No
     if fmt == "auto":
         fmt = detect(path)
     importer = IMPORTERS[fmt]
-    if fmt == "dc-xml":
-        return importer(path, doc_id)
-    from billdiff.model import TextStatus
+    from billdiff.model import Completeness
 
+    if fmt == "dc-xml":
+        return importer(path, doc_id, official=official, status=status,
+                        completeness=completeness)
     return importer(path, doc_id, source_url=source_url, official=official,
-                    completeness=completeness,
-                    status=TextStatus(status) if status is not None else None)
+                    completeness=completeness or Completeness.PARTIAL, status=status)
 
 
 def dump_document(doc: Document) -> str:

@@ -39,14 +39,33 @@ Mapping:
 
 Text is flattened with the Code importer's rules (:func:`billdiff.importers.dc_xml._flatten`):
 inline markup (``<cite>``, ``<code-cite>``, ``<em>``, ``<span>``) becomes its text, XML
-whitespace runs become one space.  Ids clash-free across the document (``__2``, ``__3``).
-Parsing is :mod:`defusedxml` with the Code importer's reader and size limit.
+whitespace runs become one space.
+
+**The law's references** (:func:`import_dc_law_marked`).  ``<code-cite>`` and ``<cite>`` are
+the law's own published markup, in the dc-library namespace: they say which provision of the
+D.C. Code a reference in the English means (``<code-cite doc="D.C. Code" path="§7-2304">section
+5</code-cite>``, ``<code-cite path="7|16B">this act</code-cite>``).  They survive the stripping
+of the codifiers' ``codify:*`` markup, and a person applying the law by hand would resolve them
+too.  The document's text keeps the law's words; :class:`LawMarkup` records, beside it, where
+each reference lies in which section's text or heading (character offsets into
+:attr:`Section.text`), with its ``doc`` and ``path``, and the law's numbers and effective date
+from ``<meta>``.  :mod:`billdiff.amend.style` uses them to print inserted text as the D.C. Code
+prints it.  Nothing of the codifiers' namespace is in it (a ``codify:value`` on a
+``<code-cite>``, the codifiers' own rendering, is removed with the rest).
+
+Ids clash-free across the document (``__2``, ``__3``).  Parsing is :mod:`defusedxml` with the
+Code importer's reader and size limit.
 """
 
 from __future__ import annotations
 
+import copy
 import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
+from typing import Literal
 from xml.etree.ElementTree import Element
 
 from pydantic import ValidationError
@@ -91,7 +110,105 @@ META = _T + "meta"
 TOC = _T + "toc"
 ANNOTATION = _T + "annotation"
 SUBSECTION = _T + "subsection"
+CODE_CITE = _T + "code-cite"
+CITE = _T + "cite"
 _CODIFY_PREFIX = f"{{{CODIFY}}}"
+_REFERENCES: dict[str, Literal["code-cite", "cite"]] = {CODE_CITE: "code-cite", CITE: "cite"}
+#: Marks around a reference's words while flattening (private-use characters: never in a law).
+_OPEN, _CLOSE = "\ue000", "\ue001"
+
+
+@dataclass(frozen=True)
+class CodeCite:
+    """One reference the law marks up: its words are ``text[start:end]`` of a section.
+
+    ``element`` is ``code-cite`` or ``cite``; ``doc`` (``D.C. Code``) and ``path`` (``§7-2304``,
+    ``§38-504|(b)``, ``7|16B``: title, chapter, subchapter ...) are the element's attributes.
+    """
+
+    element: Literal["code-cite", "cite"]
+    start: int
+    end: int
+    words: str
+    path: str | None
+    doc: str | None
+
+
+@dataclass(frozen=True)
+class LawMarkup:
+    """What a law's own markup says beyond its words (see the module docstring).
+
+    ``text`` and ``heading``: section id -> the references in that section's text or heading,
+    in order.  ``effective``: the law's effective date (ISO, from ``<meta>``), ``short_title``,
+    ``law``, ``act`` and ``bill`` numbers (``24-100``).
+    """
+
+    text: Mapping[str, tuple[CodeCite, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
+    heading: Mapping[str, tuple[CodeCite, ...]] = field(
+        default_factory=lambda: MappingProxyType({}))
+    effective: str | None = None
+    short_title: str | None = None
+    law: str | None = None
+    act: str | None = None
+    bill: str | None = None
+
+    def references(self, section_id: str, part: Literal["text", "heading"] = "text"
+                   ) -> tuple[CodeCite, ...]:
+        """The references in a section's text (or heading), in order; ``()`` when none."""
+        return (self.text if part == "text" else self.heading).get(section_id, ())
+
+
+def _flatten_marked(elem: Element) -> tuple[str, tuple[CodeCite, ...]]:
+    """``_flatten(elem)`` and the references in it, with their offsets in that text.
+
+    Each ``<code-cite>`` / ``<cite>`` (outermost) is replaced, in a copy, by its flattened words
+    between two private-use marks, keeping the whitespace around it; the copy is flattened by
+    the same rule and the marks give the offsets.  If the result is not exactly the plain
+    flattening (it always is, unless a law held those characters), no reference is kept.
+    """
+    text = _flatten(elem)
+    if not any(e.tag in _REFERENCES for e in elem.iter()) or _OPEN in text or _CLOSE in text:
+        return text, ()
+    work = copy.deepcopy(elem)
+    found: list[tuple[Literal["code-cite", "cite"], str | None, str | None, str]] = []
+
+    def mark(parent: Element) -> None:
+        previous: Element | None = None
+        for child in list(parent):
+            words = _flatten(child).replace("\n", " ") if child.tag in _REFERENCES else ""
+            if not words:  # not a reference, or one with no words of the law's to print
+                mark(child)
+                previous = child
+                continue
+            raw = "".join(child.itertext())
+            run = ((" " if raw[:1].isspace() else "") + _OPEN + words + _CLOSE
+                   + (" " if raw[-1:].isspace() else "") + (child.tail or ""))
+            found.append((_REFERENCES[str(child.tag)], child.get("path"), child.get("doc"),
+                          words))
+            parent.remove(child)
+            if previous is not None:
+                previous.tail = (previous.tail or "") + run
+            else:
+                parent.text = (parent.text or "") + run
+
+    mark(work)
+    marked = _flatten(work)
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    start = -1
+    for ch in marked:  # one character each: len(out) is the offset in the plain text
+        if ch == _OPEN:
+            start = len(out)
+        elif ch == _CLOSE:
+            spans.append((start, len(out)))
+        else:
+            out.append(ch)
+    if "".join(out) != text or len(spans) != len(found):
+        return text, ()
+    refs = tuple(CodeCite(element=kind, start=a, end=b, words=text[a:b], path=path, doc=doc)
+                 for (kind, path, doc, _words), (a, b) in zip(found, spans, strict=True))
+    return text, refs
 
 #: Children that are read by the caller of :func:`_children`, not as content.
 _OWN = frozenset({NUM, PREFIX, HEADING})
@@ -142,6 +259,9 @@ class _Builder:
     def __init__(self, where: str) -> None:
         self.where = where
         self.ids = _Ids()
+        #: Section id -> the references in its text / its heading (see :class:`LawMarkup`).
+        self.text_refs: dict[str, tuple[CodeCite, ...]] = {}
+        self.heading_refs: dict[str, tuple[CodeCite, ...]] = {}
 
     def take(self, wanted: str) -> str:
         return self.ids.take(wanted, self.where)
@@ -149,21 +269,28 @@ class _Builder:
     # a node's content ------------------------------------------------------------------
     def children(self, elem: Element, ident: str, number: str, quoted: bool
                  ) -> tuple[str, list[Section]]:
-        """*elem*'s own text (before its first child node) and its child sections."""
+        """*elem*'s own text (before its first child node) and its child sections; the
+        references in that text are recorded under *ident* (see :class:`LawMarkup`)."""
         own: list[str] = []
+        own_refs: list[CodeCite] = []
         kids: list[Section] = []
         after = quotes = position = 0
 
-        def chunk(text: str) -> None:
+        def chunk(text: str, refs: tuple[CodeCite, ...] = ()) -> None:
             nonlocal after
             if not text:
                 return
             if not kids:
+                # own texts are joined with a newline: shift the offsets by what comes before
+                base = sum(len(t) + 1 for t in own)
+                own_refs.extend(_shifted(refs, base))
                 own.append(text)
                 return
             after += 1
-            kids.append(Section(id=self.take(f"{ident}__aftertext_{after}"), text=text,
-                                status=TextStatus.OFFICIAL))
+            closing = self.take(f"{ident}__aftertext_{after}")
+            if refs:
+                self.text_refs[closing] = refs
+            kids.append(Section(id=closing, text=text, status=TextStatus.OFFICIAL))
 
         if elem.text and elem.text.strip():
             chunk(_clean(elem.text))
@@ -173,10 +300,10 @@ class _Builder:
             if tag in _OWN and tag not in seen:
                 seen.add(tag)  # read by the caller
             elif tag == TEXT:
-                chunk(_flatten(child))
+                chunk(*_flatten_marked(child))
             elif tag == AFTERTEXT:
                 # as the Code importer reads it: own text until a child node, then closing text
-                chunk(_flatten(child))
+                chunk(*_flatten_marked(child))
             elif tag == INCLUDE:
                 quotes += 1
                 block = self.quote(child, f"{ident}__quote_{quotes}")
@@ -193,6 +320,8 @@ class _Builder:
                 chunk(_flatten(child))
             if child.tail and child.tail.strip():
                 chunk(_clean(child.tail))
+        if own_refs:
+            self.text_refs[ident] = tuple(own_refs)
         return "\n".join(own), kids
 
     def quote(self, include: Element, ident: str) -> Section | None:
@@ -222,7 +351,8 @@ class _Builder:
             return Section(id=self.take(f"{prefix_base}toc"), heading="Table of contents",
                            text="\n".join(lines), status=TextStatus.OFFICIAL)
         num, undesignated = _num(elem)
-        heading = _first(elem, HEADING) or None
+        heading_el = elem.find(HEADING)
+        heading, heading_refs = (None, ()) if heading_el is None else _heading(heading_el)
         if tag == CONTAINER:
             label = _first(elem, PREFIX) or "Container"
             slug = _slug(num, position)
@@ -244,9 +374,23 @@ class _Builder:
                 number = f"{parent_number} {num}".strip()
         text, kids = self.children(elem, ident, number, quoted)
         if not text and not kids and heading is None:
+            self.text_refs.pop(ident, None)
             return None  # a bare number: nothing to keep
+        if heading_refs:
+            self.heading_refs[ident] = heading_refs
         return Section(id=ident, number=number or None, heading=heading, text=text,
                        status=TextStatus.OFFICIAL, children=tuple(kids))
+
+
+def _shifted(refs: tuple[CodeCite, ...], base: int) -> tuple[CodeCite, ...]:
+    return tuple(CodeCite(r.element, r.start + base, r.end + base, r.words, r.path, r.doc)
+                 for r in refs) if base else refs
+
+
+def _heading(elem: Element) -> tuple[str | None, tuple[CodeCite, ...]]:
+    """A ``<heading>``'s text as :func:`_first` reads it (one line) and its references."""
+    text, refs = _flatten_marked(elem)
+    return (text.replace("\n", " ") or None), refs
 
 
 def _meta(root: Element) -> dict[str, str]:
@@ -288,6 +432,13 @@ def parse_dc_law(root: Element, doc_id: str, *, where: str = "input") -> Documen
     The codifiers' elements and attributes are removed from *root* first, in place (see
     :func:`strip_codify`), so nothing below ever sees them.
     """
+    return parse_dc_law_marked(root, doc_id, where=where)[0]
+
+
+def parse_dc_law_marked(root: Element, doc_id: str, *, where: str = "input"
+                        ) -> tuple[Document, LawMarkup]:
+    """:func:`parse_dc_law`, with the law's own reference markup beside the document (see
+    :class:`LawMarkup`).  The codifiers' markup is removed first, as there."""
     if root.tag != DOCUMENT:
         raise BilldiffError(
             f"not a D.C. law file: the root element is <{root.tag}>, expected <document> in "
@@ -335,7 +486,7 @@ def parse_dc_law(root: Element, doc_id: str, *, where: str = "input") -> Documen
              "Quoted text (what the law inserts) is in the __quote_N sections, without the "
              "printed quotation marks."]
     try:
-        return Document(
+        document = Document(
             id=doc_id,
             kind=DocumentKind.STATUTE,
             jurisdiction=JURISDICTION,
@@ -366,6 +517,11 @@ def parse_dc_law(root: Element, doc_id: str, *, where: str = "input") -> Documen
             fix="document ids are lower-case letters, digits, '.', '_' and '-'"
             if loc == "id" else None,
         ) from err
+    markup = LawMarkup(text=MappingProxyType(dict(builder.text_refs)),
+                       heading=MappingProxyType(dict(builder.heading_refs)),
+                       effective=effective, short_title=info.get("heading_short"),
+                       law=info.get("law"), act=info.get("act"), bill=info.get("bill"))
+    return document, markup
 
 
 def import_dc_law(path: Path, doc_id: str) -> Document:
@@ -374,6 +530,13 @@ def import_dc_law(path: Path, doc_id: str) -> Document:
     Raises :class:`BilldiffError` (one line: what, where, how to fix) for a missing, unsafe,
     malformed or oversized file, or one that is not a law.
     """
+    return import_dc_law_marked(path, doc_id)[0]
+
+
+def import_dc_law_marked(path: Path, doc_id: str) -> tuple[Document, LawMarkup]:
+    """:func:`import_dc_law`, with the law's own reference markup (:class:`LawMarkup`), which
+    :func:`billdiff.amend.amend_document` takes as ``markup=`` to print inserted text as the
+    D.C. Code does.  Errors as :func:`import_dc_law`."""
     path = Path(path)
     if not path.is_file():
         raise BilldiffError("no such file", where=str(path),
@@ -389,6 +552,6 @@ def import_dc_law(path: Path, doc_id: str) -> Document:
                 fix="give a law file (us/dc/council/periods/<P>/laws/<P>-<n>.xml) from "
                     "DCCouncil/law-xml") from err
         raise
-    document = parse_dc_law(root, doc_id, where=str(path))
+    document, markup = parse_dc_law_marked(root, doc_id, where=str(path))
     provenance = document.provenance.model_copy(update={"checksum": reader.checksum})
-    return document.model_copy(update={"provenance": provenance})
+    return document.model_copy(update={"provenance": provenance}), markup

@@ -41,6 +41,13 @@ are checked unique across the whole document.
 
 XML is parsed with :mod:`defusedxml` (no DTDs, no entities, no external references); a file over
 20 MB, or a title over 200 MB in all, is refused.
+
+Provenance: the DC Council's law-xml is the official Code, so :func:`import_dc_xml` records the
+source as official and the sections as ``official`` unless the caller says otherwise
+(``official=False``, what :func:`billdiff.importers.run_import` passes unless the user says
+``--official``: the user's file may not be the Council's): then the source is not official and
+every section with text (or a heading) is ``single-source``, or the *status* given.  DC Code
+XML has no front matter: every section is a provision.
 """
 
 from __future__ import annotations
@@ -408,8 +415,29 @@ def _section(root: Element, path: Path, ids: _Ids) -> Section:
 # The importer
 
 
-def import_dc_xml(path: Path, doc_id: str) -> Document:
-    """Import a DC Code section file, title folder or title ``index.xml`` as a Document."""
+def _restatus(sections: tuple[Section, ...], status: TextStatus) -> tuple[Section, ...]:
+    """*sections* with every ``official`` status (theirs and their children's) as *status*."""
+    return tuple(s.model_copy(update={
+        "status": status if s.status is TextStatus.OFFICIAL else s.status,
+        "children": _restatus(s.children, status)}) for s in sections)
+
+
+def import_dc_xml(path: Path, doc_id: str, *, official: bool = True,
+                  status: TextStatus | str | None = None,
+                  completeness: Completeness | str | None = None) -> Document:
+    """Import a DC Code section file, title folder or title ``index.xml`` as a Document.
+
+    *official* (default True: law-xml is the Council's own text) says whether the file is the
+    official Code; when False the source is recorded as not official and the sections are
+    ``single-source`` (or *status*: ``excerpt``, ``single-source``; ``official`` only with
+    *official*).  *completeness* defaults to ``complete`` (a section file, or a title read
+    whole).  See the module docstring.
+    """
+    from billdiff.importers.plain import import_completeness, import_status
+
+    value = import_status(status, official)
+    whole = import_completeness(completeness if completeness is not None
+                                else Completeness.COMPLETE)
     path = Path(path)
     if not path.exists():
         raise BilldiffError("no such file or folder", where=str(path),
@@ -456,6 +484,12 @@ def import_dc_xml(path: Path, doc_id: str) -> Document:
     ]
     if ids.clashes:
         notes.append("Duplicate ids disambiguated: " + "; ".join(ids.clashes))
+    if value is not TextStatus.OFFICIAL:
+        sections = _restatus(sections, value)
+    summary = f"Imported from the DC Council's law-xml (DC Code XML): {what}."
+    if not official:
+        summary = (f"Imported from a file in the DC Council's law-xml format (DC Code XML): "
+                   f"{what}; not stated to be the Council's official text.")
     try:
         return Document(
             id=doc_id,
@@ -465,12 +499,13 @@ def import_dc_xml(path: Path, doc_id: str) -> Document:
             title=title,
             official_url=url,
             provenance=Provenance(
-                completeness=Completeness.COMPLETE,
-                summary=f"Imported from the DC Council's law-xml (DC Code XML): {what}.",
+                completeness=whole,
+                summary=summary,
                 sources=(SourceRef(
                     url=url,
-                    description="Code of the District of Columbia, DC Council (law-xml)",
-                    official=True,
+                    description="Code of the District of Columbia, DC Council (law-xml)"
+                    if official else "a copy in the format of the DC Council's law-xml",
+                    official=official,
                 ),),
                 retrieved=None,
                 checksum=reader.checksum,

@@ -53,12 +53,14 @@ from billdiff.importers.plain import (
     TreeBuilder,
     build_document,
     check_doc_id,
+    check_document_bound,
     clip,
     file_provenance,
     import_status,
     is_rule,
     join_paragraphs,
     normalize_layout,
+    official_and_status,
     opens_structure,
     provenance,
     read_text_file,
@@ -71,6 +73,7 @@ from billdiff.model import (
     Document,
     DocumentKind,
     Section,
+    SectionRole,
     Sponsor,
     TextStatus,
     iter_sections,
@@ -527,7 +530,8 @@ def _front_section(section_id: str, paragraphs: list[Paragraph], status: TextSta
     if not paragraphs:
         return None
     text = "\n".join(p.text for p in paragraphs)
-    return Section(id=section_id, heading=heading, text=text, status=status)
+    return Section(id=section_id, heading=heading, text=text, status=status,
+                   role=SectionRole.FRONT_MATTER)
 
 
 # --------------------------------------------------------------------------- parse
@@ -541,7 +545,7 @@ def parse_ma_bill(
     source_description: str = "Massachusetts bill text",
     checksum: str | None = None,
     retrieved: str | None = None,
-    status: TextStatus = TextStatus.OFFICIAL,
+    status: TextStatus | None = None,
     notes: tuple[str, ...] | list[str] = (),
     court: int | None = None,
     official: bool | None = None,
@@ -551,13 +555,18 @@ def parse_ma_bill(
 
     *source_url* defaults to the bill's official page (``https://malegislature.gov/Bills/194/
     S1053``) when the cover page gives the number and the General Court (or *court* does);
-    without either, a :class:`BilldiffError` asks for one.  Every section gets *status*
-    (``official`` by default) and the provenance says ``complete``; the source is *official*
-    (default: when *status* is ``official``).  Repeated page headers are removed and the
-    provenance notes say so.  Any text gives a document or a :class:`BilldiffError`.
+    without either, a :class:`BilldiffError` asks for one.  Every section gets *status* and
+    the provenance says ``complete``; nothing is official unless the caller says so
+    (:func:`~billdiff.importers.plain.official_and_status`: by default the source is not
+    official and the sections are ``single-source``).  The cover page, petition, pinslip,
+    General Court heading, title and enacting clause have ``role: front-matter``.  Repeated
+    page headers are removed and the provenance notes say so.  Any text gives a document or a
+    :class:`BilldiffError`.
     """
     where = doc_id if isinstance(doc_id, str) else "input"
     check_doc_id(doc_id)
+    is_official, status = official_and_status(official, status)
+    check_document_bound(text, where)
     lines = printed_lines(text, where)
     header_note = _header_note(drop_repeated_headers(lines))
     if not lines:
@@ -616,8 +625,7 @@ def parse_ma_bill(
         "official_url": official_url,
         "provenance": provenance(
             url, source_description, checksum or text_checksum(text), retrieved,
-            official=status is TextStatus.OFFICIAL if official is None else official,
-            summary=summary, notes=[header_note] if header_note else []),
+            official=is_official, summary=summary, notes=[header_note] if header_note else []),
         "notes": tuple(notes),
         "sections": sections,
     }
@@ -625,8 +633,8 @@ def parse_ma_bill(
 
 
 def import_ma_bill(path: Path, doc_id: str, *, source_url: str | None = None,
-                   retrieved: str | None = None, official: bool = True,
-                   completeness: Completeness | str = Completeness.COMPLETE,
+                   retrieved: str | None = None, official: bool = False,
+                   completeness: Completeness | str = Completeness.PARTIAL,
                    status: TextStatus | str | None = None) -> Document:
     """Import a Massachusetts bill from a text file (see :func:`parse_ma_bill`).
 
@@ -634,9 +642,10 @@ def import_ma_bill(path: Path, doc_id: str, *, source_url: str | None = None,
     :func:`~billdiff.importers.plain.file_provenance`): the source is ``local file NAME,
     imported by billdiff on DATE`` (the name only: its folder may be private), its URL
     *source_url* else the bill's official page, ``official`` only with *official* (the user's
-    word that the file is the official text; ``--unofficial`` passes False).  *completeness* is
-    ``complete`` (default) or ``partial``; *status* is every section's status (default
-    ``official``, ``single-source`` when not *official*).  The checksum is of the file's bytes.
+    word that the file is the official text; default False).  *completeness* is ``partial``
+    (default) or ``complete`` (the user's word that the file is the whole bill); *status* is
+    every section's status (default ``single-source``, ``official`` with *official*).  The
+    checksum is of the file's bytes.
     """
     path = Path(path)
     value = import_status(status, official)

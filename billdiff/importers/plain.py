@@ -50,6 +50,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from billdiff import settings
 from billdiff.errors import BilldiffError, InputTooLarge
 from billdiff.files import read_limited
 from billdiff.model import (
@@ -60,12 +61,16 @@ from billdiff.model import (
     LineSpan,
     Provenance,
     Section,
+    SectionRole,
     SourceRef,
     TextStatus,
 )
 
 #: Largest text an importer accepts, in bytes (UTF-8).  Bills run to a few hundred KB.
 MAX_INPUT_BYTES = 20_000_000
+#: Bytes of a printed line that the document may not keep (its line number, a page marker):
+#: allowed for when a text's size tells whether it can make a document file at all.
+LAYOUT_BYTES_PER_LINE = 12
 
 #: Typical line width of wrapped text when it cannot be estimated.
 DEFAULT_WIDTH = 80
@@ -91,6 +96,7 @@ _ABBREVIATION = re.compile(
 )
 _COLUMN_GAP = re.compile(r"\S {2,}\S")
 _ROW_DATE = re.compile(r"[0-9]{1,2}/[0-9]{1,2}/[0-9]{4}$")
+_ENACTING_CLAUSE = re.compile(r"Be it (?:enacted|ordained|resolved)\b", re.IGNORECASE)
 _ROMAN_VALUES = {"i": 1, "v": 5, "x": 10, "l": 50}
 
 
@@ -114,6 +120,35 @@ def read_input(path: Path, limit: int = MAX_INPUT_BYTES) -> bytes:
                         read_fix="check the path and its permissions")
 
 
+def words_bytes(data: bytes | str) -> int:
+    """A lower bound on what of *data* a document keeps: its bytes that are not whitespace,
+    less :data:`LAYOUT_BYTES_PER_LINE` per line (line numbers and page markers are dropped).
+
+    Counted at C speed (``bytes.count``), so it can run before any parsing.
+    """
+    raw = data.encode("utf-8", "surrogatepass") if isinstance(data, str) else data
+    space = sum(raw.count(ch) for ch in (b" ", b"\t", b"\n", b"\r", b"\f", b"\v"))
+    lines = raw.count(b"\n") + 1
+    return max(0, len(raw) - space - LAYOUT_BYTES_PER_LINE * lines)
+
+
+def check_document_bound(data: bytes | str, where: str) -> None:
+    """Refuse a text that can only make a document over the corpus file limit.
+
+    A document file holds every word of its text, so a text whose words alone
+    (:func:`words_bytes`) are over ``BILLDIFF_MAX_FILE_BYTES`` could never be written or
+    loaded: it is refused before it is parsed (a 19 MB text used to be parsed for 108 s, in
+    2 GB, before the check on the finished document refused it).
+    """
+    limit = settings.max_file_bytes()
+    words = words_bytes(data)
+    if words > limit:
+        raise InputTooLarge(
+            f"the text has {words:,} bytes of words, so its document would be over the "
+            f"{limit:,}-byte limit for corpus files", where=where,
+            fix="import only the part you need, or raise BILLDIFF_MAX_FILE_BYTES")
+
+
 def read_text_file(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[str, str, list[str]]:
     """Read *path* as text: ``(text, "sha256:...", notes)``.
 
@@ -121,6 +156,7 @@ def read_text_file(path: Path, limit: int = MAX_INPUT_BYTES) -> tuple[str, str, 
     """
     where = str(path)
     data = read_input(path, limit)
+    check_document_bound(data, where)
     checksum = "sha256:" + hashlib.sha256(data).hexdigest()
     notes: list[str] = []
     try:
@@ -694,7 +730,7 @@ def parse_plain(
     jurisdiction: str = "unspecified",
     title: str | None = None,
     number: str | None = None,
-    status: TextStatus = TextStatus.OFFICIAL,
+    status: TextStatus | None = None,
     retrieved: str | None = None,
     notes: Iterable[str] = (),
     official: bool | None = None,
@@ -704,15 +740,23 @@ def parse_plain(
 
     Lines starting ``Section N.``, ``SECTION N.``, ``Sec. N.`` or ``§ N`` become top-level
     sections (``sec_N``); ``(a)``/``(1)``/``(i)``/``(A)`` nest under them; other paragraphs are
-    kept as ``p_N`` sections.  *source_url* is required: every document names where its text came
-    from.  The source is *official* (default: when *status* is ``official``).  Raises
+    kept as ``p_N`` sections.  A first short paragraph that opens no structure is the title
+    (section ``title``), and a top-level paragraph ``Be it enacted`` (``ordained``,
+    ``resolved``) the enacting clause: both are front matter (``role: front-matter``).
+    *source_url* is required: every document names where its text came from.
+
+    Nothing is official unless the caller says so (:func:`official_and_status`): by default the
+    source is not official and every section is ``single-source``; *official* alone makes them
+    ``official``, *status* alone says whether the source is (``official`` or not).  Raises
     :class:`BilldiffError` for anything it cannot turn into a valid document.
     """
     where = doc_id if isinstance(doc_id, str) else "input"
     check_doc_id(doc_id)
+    is_official, status = official_and_status(official, status)
     if not source_url:
         raise BilldiffError("no source URL for the imported text", where=where,
                             fix="pass --source-url with the address the text came from")
+    check_document_bound(text, where)
     lines = split_lines(normalize_layout(text, where))
     if not lines:
         raise BilldiffError("the text is empty", where=where, fix="import a file with text in it")
@@ -722,10 +766,14 @@ def parse_plain(
     head: tuple[Section, ...] = ()
     if title is None and len(paragraphs) > 1 and not opens_structure(first) and len(first) < 300:
         title = first.rstrip(".")
-        head = (Section(id="title", text=first, status=status),)
+        head = (Section(id="title", text=first, status=status, role=SectionRole.FRONT_MATTER),)
         paragraphs = paragraphs[1:]
     for paragraph in paragraphs:
         builder.add(paragraph)
+    body = tuple(
+        s.model_copy(update={"role": SectionRole.FRONT_MATTER})
+        if s.id.startswith("p_") and _ENACTING_CLAUSE.match(s.text) else s
+        for s in builder.sections(status))
     fields: dict[str, object] = {
         "id": doc_id,
         "kind": DocumentKind(kind).value,
@@ -734,12 +782,24 @@ def parse_plain(
         "title": clip(title or number or doc_id),
         "provenance": provenance(
             source_url, source_description, checksum or text_checksum(text), retrieved,
-            official=status is TextStatus.OFFICIAL if official is None else official,
-            summary=summary),
+            official=is_official, summary=summary),
         "notes": tuple(notes),
-        "sections": head + builder.sections(status),
+        "sections": head + body,
     }
     return build_document(fields, where)
+
+
+def official_and_status(official: bool | None,
+                        status: TextStatus | str | None) -> tuple[bool, TextStatus]:
+    """Whether a parsed text's source is official, and its sections' status.
+
+    Neither given: not official, ``single-source`` (an import claims nothing it was not told).
+    *status* alone: the source is official when the status is ``official``.  *official*
+    alone: ``official`` or ``single-source`` (:func:`import_status`).
+    """
+    if official is None:
+        official = status is not None and TextStatus(status) is TextStatus.OFFICIAL
+    return official, import_status(status, official)
 
 
 def provenance(url: str, description: str, checksum: str, retrieved: str | None, *,
@@ -782,8 +842,8 @@ def import_status(status: TextStatus | str | None, official: bool) -> TextStatus
                             fix="use official, excerpt or single-source")
     if value is TextStatus.OFFICIAL and not official:
         raise BilldiffError(
-            "section status 'official' needs the official text, but the file is marked unofficial",
-            fix="choose status excerpt or single-source, or drop --unofficial")
+            "section status 'official' needs the official text, but the file is not said to be "
+            "official", fix="choose status excerpt or single-source, or pass --official")
     return value
 
 
@@ -800,7 +860,7 @@ def import_completeness(completeness: Completeness | str) -> Completeness:
 
 
 def file_provenance(document: Document, name: str, *, official: bool,
-                    completeness: Completeness | str = Completeness.COMPLETE,
+                    completeness: Completeness | str = Completeness.PARTIAL,
                     retrieved: str | None = None, detail: str = "",
                     imported: str | None = None) -> Document:
     """*document* with a provenance that claims no more than billdiff knows of a local file.
@@ -818,7 +878,7 @@ def file_provenance(document: Document, name: str, *, official: bool,
         description += f" ({detail})"
     value = import_completeness(completeness)
     said = ("stated by the importer to be the official text" if official
-            else "marked by the importer as not the official text")
+            else "not stated to be the official text")
     summary = f"Imported by billdiff on {on} from the local file {name}, {said}"
     if value is Completeness.PARTIAL:
         summary += "; the file holds only part of the document"
@@ -830,14 +890,16 @@ def file_provenance(document: Document, name: str, *, official: bool,
 
 
 def import_plain(path: Path, doc_id: str, *, source_url: str | None = None,
-                 official: bool = True, completeness: Completeness | str = Completeness.COMPLETE,
+                 official: bool = False, completeness: Completeness | str = Completeness.PARTIAL,
                  status: TextStatus | str | None = None, retrieved: str | None = None,
                  **options: object) -> Document:
     """Import a plain-text file (see :func:`parse_plain`); the checksum is of the file's bytes.
 
-    *official*: the user says the file is the official text (``--unofficial`` passes False);
-    *completeness*: ``complete`` or ``partial``; *status*: every section's status (default
-    ``official``, or ``single-source`` when not *official*).  See :func:`file_provenance`.
+    Nothing is claimed that the caller does not say: *official* (default False) is the user's
+    word that the file is the official text; *completeness* is ``partial`` (default) or
+    ``complete`` (the user's word that the file holds the whole document); *status* is every
+    section's status (default ``single-source``, or ``official`` with *official*).  See
+    :func:`file_provenance`.
     """
     path = Path(path)
     value = import_status(status, official)
