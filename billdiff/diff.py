@@ -3,8 +3,11 @@
 How a pair of texts is compared (see ``docs/diff.md`` for the measurements behind it):
 
 1. Identical texts give one ``equal`` run.  Otherwise both texts are split into paragraphs
-   (lines) and the paragraphs are matched with a ``SequenceMatcher`` (cydifflib, a C drop-in for
-   :mod:`difflib`, with ``autojunk`` off so frequent lines are never ignored).
+   (lines) and the paragraphs are matched by :func:`billdiff.match.match_lines`: a
+   ``SequenceMatcher`` (cydifflib, with ``autojunk`` off so frequent lines are never ignored)
+   where that is cheap, and near-linear anchoring and Myers' algorithm, with a work budget,
+   everywhere else, so that no shape of text (thousands of ``[Reserved]`` lines, say) costs
+   more than a fixed multiple of its length; a region it had to pair by position is flagged.
 2. Inside each changed run of paragraphs, the texts are cut into *tokens*: a word with its
    trailing whitespace (``\\S+\\s*``), so joining the tokens rebuilds the text exactly.  The
    tokens are matched the same way, after trimming the common prefix and suffix.
@@ -14,7 +17,7 @@ How a pair of texts is compared (see ``docs/diff.md`` for the measurements behin
    changes the answer silently.
 4. diff-match-patch's semantic cleanup runs in token space (each distinct token mapped to one
    character), which merges tiny coincidental matches between edits into readable hunks and can
-   never split a word.
+   never split a word (runs of more than :data:`CLEANUP_LIMIT` pieces are left as matched).
 5. Typography is not wording: paragraphs, sentences and words are matched on their
    :func:`~billdiff.normalize.fold_typography` form (quote and dash style folded away), so
    ``“Facial”`` and ``"Facial"`` are the same word.  Where matched words differ only in
@@ -33,6 +36,7 @@ hunk stays whole words, so a rewritten passage never turns into letter salad.  R
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cached_property
@@ -42,6 +46,8 @@ from typing import Literal, NamedTuple
 from diff_match_patch import diff_match_patch
 
 from billdiff.normalize import fold_typography
+
+from billdiff.match import match_lines
 
 try:  # cydifflib is a C implementation of difflib's matcher with identical opcodes.
     from cydifflib import SequenceMatcher
@@ -187,6 +193,8 @@ class _Builder:
         self._kinds: list[tuple[OpKind, bool]] = []
         self._parts: list[list[str]] = []
         self.approximate = False
+        #: Runs the semantic cleanup may still be given in this diff (:data:`CLEANUP_BUDGET`).
+        self.cleanup_left = CLEANUP_BUDGET
 
     def add(self, kind: OpKind, text: str, typography: bool = False) -> None:
         if text:
@@ -225,19 +233,19 @@ class _Builder:
 _Raw = tuple[str, list[str]]
 
 
-def _cleanup(raw: list[_Raw]) -> list[Op]:
+def _cleanup(raw: list[_Raw], builder: _Builder) -> list[Op]:
     """Semantic cleanup of the token runs between typography pairs; the pairs become their own
     small runs, so that no cleanup can merge a typography difference into a wording change."""
     out: list[Op] = []
     segment: list[tuple[OpKind, list[str]]] = []
     for kind, toks in raw:
         if kind == "typography":
-            out.extend(_cleanup_runs(segment))
+            out.extend(_cleanup_runs(segment, builder))
             segment = []
             out.extend(_typography_ops(toks[0], toks[1]))
         else:
             segment.append((kind, toks))  # type: ignore[arg-type]
-    out.extend(_cleanup_runs(segment))
+    out.extend(_cleanup_runs(segment, builder))
     return out
 
 
@@ -275,13 +283,22 @@ def _typography_ops(x: str, y: str) -> list[Op]:
     return [o for o in ops if o.text]
 
 
-def _cleanup_runs(ops: list[tuple[OpKind, list[str]]]) -> list[Op]:
+#: Most runs the semantic cleanup is given at once, and in all for one diff (its cost grows
+#: faster than the runs; it only makes a diff read better, so what is over is left as
+#: matched: still exact, deterministic, no clock).
+CLEANUP_LIMIT = 2000
+CLEANUP_BUDGET = 5_000
+
+
+def _cleanup_runs(ops: list[tuple[OpKind, list[str]]], builder: _Builder) -> list[Op]:
     """diff-match-patch semantic cleanup in token space (one character per distinct token)."""
     ops = [(k, t) for k, t in ops if t]
-    if not _would_merge(ops):  # nothing for the cleanup to do: skip the encoding round trip
+    if len(ops) > min(CLEANUP_LIMIT, builder.cleanup_left) or not _would_merge(ops):
+        # nothing for the cleanup to do, or too much: skip the encoding round trip
         return [Op(k, "".join(t)) for k, t in ops]
     # One character per distinct token.  CJK ideographs are word characters, so the
     # cleanup's boundary scoring (made for letters and spaces) treats every token alike.
+    builder.cleanup_left -= len(ops)
     distinct = dict.fromkeys(chain.from_iterable(t for _, t in ops))
     codes = {t: chr(0x4E00 + n) if n < 20000 else chr(0x20000 + n - 20000)
              for n, t in enumerate(distinct)}
@@ -322,8 +339,26 @@ def _would_merge(ops: list[tuple[OpKind, list[str]]]) -> bool:
     return False
 
 
-def _match(a: Sequence[str], b: Sequence[str]) -> list[tuple[str, int, int, int, int]]:
-    return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()  # type: ignore[no-any-return]
+#: Most times one item may repeat on the new side for ``SequenceMatcher`` to be used as it is:
+#: its cost grows with how often items repeat, not with their number.
+REPEAT_LIMIT = 32
+
+
+def _match(a: Sequence[str], b: Sequence[str], out: _Builder
+           ) -> list[tuple[str, int, int, int, int]]:
+    """Match two sequences (paragraphs, sentences or words).
+
+    Where no item repeats much, ``SequenceMatcher`` (cydifflib) is near-linear and gives the
+    answer billdiff always gave; where items repeat (thousands of ``[Reserved]`` lines, a
+    paragraph of "the"), :func:`billdiff.match.match_lines` bounds the cost, and a region it
+    had to pair by position flags the whole diff.
+    """
+    if not b or max(Counter(b).values()) <= REPEAT_LIMIT:
+        return SequenceMatcher(None, a, b, autojunk=False).get_opcodes()  # type: ignore[no-any-return]
+    found = match_lines(a, b)
+    if found.approximate:
+        out.approximate = True
+    return list(found.opcodes)
 
 
 def _units(tokens: list[str]) -> list[str]:
@@ -346,7 +381,10 @@ def _keys(tokens: list[str]) -> list[str]:
     Only a text's first token can be whitespace alone; it keeps itself as its key so that it
     never matches a different run of whitespace.
     """
-    keys = [fold_typography(t.rstrip()) for t in tokens]
+    if all(map(str.isascii, tokens)):  # no typography to fold: one C-speed pass
+        keys = list(map(str.rstrip, tokens))
+    else:
+        keys = [fold_typography(t.rstrip()) for t in tokens]
     if keys and not keys[0]:
         keys[0] = tokens[0]
     return keys
@@ -370,7 +408,7 @@ def _diff_tokens(ta: list[str], tb: list[str], out: _Builder) -> None:
         # matches "c"; such a difference becomes its own small edit (see _typography_ops).
         keys_a, keys_b = _keys(mid_a), _keys(mid_b)
         raw: list[_Raw] = []
-        for tag, i1, i2, j1, j2 in _match(keys_a, keys_b):
+        for tag, i1, i2, j1, j2 in _match(keys_a, keys_b, out):
             if tag != "equal":
                 raw.append(("delete", mid_a[i1:i2]))
                 raw.append(("insert", mid_b[j1:j2]))
@@ -380,7 +418,7 @@ def _diff_tokens(ta: list[str], tb: list[str], out: _Builder) -> None:
                 continue
             for x, y in zip(mid_a[i1:i2], mid_b[j1:j2], strict=True):
                 raw.append(("equal", [x]) if x == y else ("typography", [x, y]))
-        out.extend(_cleanup(raw))
+        out.extend(_cleanup(raw, out))
     else:
         _diff_large(mid_a, mid_b, out)
     out.add("equal", "".join(ta[len(ta) - s:]) if s else "")
@@ -390,7 +428,7 @@ def _diff_large(ta: list[str], tb: list[str], out: _Builder) -> None:
     """A run too large for one block: match sentences, then words inside changed sentences."""
     ua, ub = _units(ta), _units(tb)
     if len(ua) > 1 or len(ub) > 1:
-        opcodes = _match_folded(ua, ub)
+        opcodes = _match_folded(ua, ub, out)
         if any(tag == "equal" for tag, *_ in opcodes):
             for tag, i1, i2, j1, j2 in opcodes:
                 if tag == "equal":
@@ -406,11 +444,12 @@ def _diff_large(ta: list[str], tb: list[str], out: _Builder) -> None:
         _diff_tokens(ta[start:start + step], tb[start:start + step], out)
 
 
-def _match_folded(a: list[str], b: list[str]) -> list[tuple[str, int, int, int, int]]:
+def _match_folded(a: list[str], b: list[str], out: _Builder
+                  ) -> list[tuple[str, int, int, int, int]]:
     """Match paragraphs or sentences on their folded typography (see the module docstring)."""
     fa = [fold_typography(x) for x in a]
     fb = [fold_typography(x) for x in b] if b is not a else fa
-    return _match(fa, fb)
+    return _match(fa, fb, out)
 
 
 def _add_equal_units(ua: list[str], ub: list[str], out: _Builder) -> None:
@@ -481,7 +520,7 @@ def _diff_paragraph_runs(a: str, b: str, out: _Builder) -> None:
     if len(pa) <= 1 and len(pb) <= 1:
         _diff_run(a, b, out)
         return
-    for tag, i1, i2, j1, j2 in _match_folded(pa, pb):
+    for tag, i1, i2, j1, j2 in _match_folded(pa, pb, out):
         if tag == "equal":
             _add_equal_units(pa[i1:i2], pb[j1:j2], out)
         elif tag == "delete":

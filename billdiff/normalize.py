@@ -81,9 +81,14 @@ def fold_typography(text: str) -> str:
     Comparisons match words on their folded form, so ``“Facial”`` and ``"Facial"`` are the same
     word whose typography differs; what is shown is always the original characters.
     """
-    if text.isascii() or not _TYPOGRAPHY_RE.search(text):
+    if text.isascii():
         return text
-    return text.translate(_TYPOGRAPHY)
+    # a substitution touches only the few marks a text has; translate walks every character
+    return _TYPOGRAPHY_RE.sub(_fold_mark, text)
+
+
+def _fold_mark(match: re.Match[str]) -> str:
+    return _TYPOGRAPHY[ord(match.group())]
 
 
 def mark_bidi(text: str) -> str:
