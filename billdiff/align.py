@@ -318,3 +318,27 @@ def suggest_topics(new: Document, tagged: Document) -> dict[str, tuple[str, ...]
             continue
         result[pair.b.id] = tuple(dict.fromkeys((*result.get(pair.b.id, ()), *pair.a.topics)))
     return result
+
+
+def apply_topic_suggestions(new: Document, related: Document,
+                            suggestions: dict[str, tuple[str, ...]] | None = None) -> Document:
+    """A copy of *new* whose untagged sections carry topics suggested from *related*.
+
+    Suggestions come from alignment (id, display number, then text similarity) with a tagged
+    related document (or are passed in, already made by :func:`suggest_topics`), and are
+    stored as ``suggested_topics``, never as confirmed ``topics``.
+    """
+    if suggestions is None:
+        suggestions = suggest_topics(new, related)
+    if not suggestions:
+        return new
+
+    def rebuild(section: Section) -> Section:
+        children = tuple(rebuild(c) for c in section.children)
+        extra = suggestions.get(section.id, ())
+        merged = tuple(dict.fromkeys((*section.suggested_topics, *extra)))
+        if children == section.children and merged == section.suggested_topics:
+            return section
+        return section.model_copy(update={"children": children, "suggested_topics": merged})
+
+    return new.model_copy(update={"sections": tuple(rebuild(s) for s in new.sections)})

@@ -389,8 +389,8 @@ def split_at_cut(ops: Sequence[Op], cut_a: int | None, cut_b: int | None
 def _room(pa: int, cut_a: int | None, pb: int, cut_b: int | None) -> tuple[int, Side | None]:
     """Characters an equal run may still take before the nearer cut, and whose cut it is
     (None: no cut ahead)."""
-    rooms: list[tuple[int, Side]] = [(c - p, side) for c, p, side in
-                                     ((cut_a, pa, "a"), (cut_b, pb, "b")) if c is not None]
+    sides: tuple[tuple[int | None, int, Side], ...] = ((cut_a, pa, "a"), (cut_b, pb, "b"))
+    rooms = [(c - p, side) for c, p, side in sides if c is not None]
     if not rooms:
         return 0, None
     room, side = min(rooms)
@@ -607,7 +607,8 @@ def read_pair(diff: PairDiff, a_doc: Document, b_doc: Document, moved: bool = Fa
         return PairReading(diff, PairState.NOT_COMPARED, (), tuple(lacking), (), (), ())
 
     changes: list[Change] = []
-    cut: tuple[Side, ...] = tuple(s for s, sec in (("a", a), ("b", b)) if sec.truncated)
+    both_sides: tuple[tuple[Side, Section], ...] = (("a", a), ("b", b))
+    cut: tuple[Side, ...] = tuple(s for s, sec in both_sides if sec.truncated)
     stops: Side | None = None
     if diff.same_text:
         runs: tuple[Run, ...] = ((Run("equal", diff.a_text, Mark.SAME),)
@@ -958,7 +959,7 @@ def _moved(comparison: Comparison) -> set[int]:
     # The usual case across releases of a code: every pair in the same order on both sides,
     # so none moved among its neighbours; only a pair whose ids differ can have moved to
     # another parent.  One pass tells.
-    both = [(i, p.pair.a.id, p.pair.b.id) for i, p in enumerate(pairs)  # type: ignore[union-attr]
+    both = [(i, p.pair.a.id, p.pair.b.id) for i, p in enumerate(pairs)
             if p.pair.a is not None and p.pair.b is not None and not p.pair.suggested]
     seq = [pos_b[b_id] for _, _, b_id in both]
     in_order = all(map(operator.lt, seq, islice(seq, 1, None)))
@@ -1066,7 +1067,9 @@ def read_comparison(comparison: Comparison) -> Reading:
                       tuple(_unpaired(s, "a", b) for s in comparison.only_a),
                       tuple(_unpaired(s, "b", a) for s in comparison.only_b))
     with _lock:
-        return comparison.memo.setdefault("reading", reading)  # type: ignore[no-any-return]
+        made = comparison.memo.setdefault("reading", reading)
+    assert isinstance(made, Reading)
+    return made
 
 
 _lock = threading.Lock()
@@ -1102,7 +1105,7 @@ def first_comparison(corpus: Corpus) -> tuple[str, str]:
     """
     hit = corpus.memo.get("first_comparison")
     if isinstance(hit, tuple):
-        return hit  # type: ignore[return-value]
+        return hit
     from billdiff.compare import cached_compare
 
     docs = corpus.ordered_documents()

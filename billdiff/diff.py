@@ -45,9 +45,8 @@ from typing import Literal, NamedTuple
 
 from diff_match_patch import diff_match_patch
 
-from billdiff.normalize import fold_typography
-
 from billdiff.match import match_lines
+from billdiff.normalize import fold_typography
 
 try:  # cydifflib is a C implementation of difflib's matcher with identical opcodes.
     from cydifflib import SequenceMatcher

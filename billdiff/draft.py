@@ -76,8 +76,7 @@ def compare_draft(corpus: Corpus, text: str, against: str,
                   options: CompareOptions | None = None) -> DraftComparison:
     """Compare the stored document *against* (left) with the draft *text* (right)."""
     options = options or CompareOptions()
-    from billdiff.align import suggest_topics
-    from billdiff.importers import apply_topic_suggestions
+    from billdiff.align import apply_topic_suggestions, suggest_topics
 
     stored = corpus.document(against)
     parsed = parse_draft(text)

@@ -919,7 +919,7 @@ def _estimate(m: dict[str, Any], full: tuple[int, int, int], keep: tuple[int, in
     if m["note"] and notes < full[2]:
         average = sum(m["note"]) / len(m["note"])
         height -= (full[2] - notes) * average / 2  # notes are set in two columns
-    return height
+    return float(height)
 
 
 def make_pdf(corpus: Corpus, request: FactSheetRequest, org: Org = DEFAULT_ORG, *,

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from pydantic import ConfigDict, TypeAdapter, with_config
 from typing_extensions import NotRequired, TypedDict  # noqa: UP035 - pydantic needs these before 3.12
@@ -310,7 +310,7 @@ def section_summary(section: Section | None) -> SectionOut | None:
 
 def stats_json(stats: DiffStats | None) -> StatsOut | None:
     """Word statistics (None stays None)."""
-    return None if stats is None else stats.to_json()
+    return None if stats is None else cast(StatsOut, stats.to_json())
 
 
 def _runs(runs: Iterable[Run]) -> list[RunOut]:
@@ -355,7 +355,7 @@ def unpaired_json(u: Unpaired) -> UnpairedOut:
     return {"id": s.id, "number": s.number, "heading": s.heading, "status": s.status.value,
             "role": s.role.value, "truncated": s.truncated, "source_url": s.source_url,
             "change": u.change.value if u.change else None,  # type: ignore[typeddict-item]
-            "reason": u.lack.value if u.lack else None}  # type: ignore[typeddict-item]
+            "reason": u.lack.value if u.lack else None}
 
 
 def headline_json(h: Headline) -> HeadlineOut:
@@ -363,7 +363,8 @@ def headline_json(h: Headline) -> HeadlineOut:
     return {"pairs": h.pairs, "compared": h.compared, "changed": h.changed,
             "unchanged": h.unchanged, "typography_only": h.typography,
             "not_compared": h.not_compared, "added": h.added, "removed": h.removed,
-            "unpaired_unknown": h.unpaired_unknown, "stats": h.stats.to_json(),
+            "unpaired_unknown": h.unpaired_unknown,
+            "stats": cast(StatsOut, h.stats.to_json()),
             "changes": {c.value: n for c, n in h.by_change}}
 
 
@@ -393,7 +394,7 @@ def comparison_json(reading: Reading, urls: Urls | None = None) -> ComparisonOut
         "changed": reading.changed,
         "typography_only": reading.typography_only,
         "approximate": reading.approximate,
-        "stats": reading.provisions.stats.to_json(),
+        "stats": cast(StatsOut, reading.provisions.stats.to_json()),
         "provisions": headline_json(reading.provisions),
         "front_matter": headline_json(reading.front_matter),
         "pairs": [pair_json(p) for p in reading.pairs],

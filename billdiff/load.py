@@ -469,6 +469,12 @@ class Corpus:
     #: it so that it is derived once per loaded corpus.
     memo: dict[str, object] = field(default_factory=dict, repr=False)
     problems: list[Problem] = field(default_factory=list)
+    #: Makers of documents derived from stored ones, asked in turn by :meth:`document` for an
+    #: id no file holds: each returns the document, or None for an id it does not make (the
+    #: law "as amended" by a stored bill: :func:`billdiff.amend.corpus.enable`).  A derived
+    #: document is never listed by :meth:`document_ids`; it is named by the pages that offer it.
+    derivers: list[Callable[[Corpus, str], Document | None]] = field(default_factory=list,
+                                                                      repr=False)
     #: True when only some documents were read at load time (``load_corpus(documents=...)``):
     #: references to documents not read are checked against the file names only.
     partial: bool = False
@@ -496,6 +502,10 @@ class Corpus:
             first = f": {found[0]}" if found else ""
             raise LoadError(f"document {_short(doc_id)} has problems{first}",
                             where=str(self.root), fix="run `billdiff validate` to list them all")
+        for derive in self.derivers:
+            derived = derive(self, doc_id)
+            if derived is not None:
+                return derived
         by_number = self._by_number(doc_id)
         if len(by_number) == 1:
             return by_number[0]

@@ -24,6 +24,9 @@ from typing import Any
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from billdiff import analysis, ids, settings
+from billdiff.amend import AmendResult, Outcome
+from billdiff.amend import corpus as amended
+from billdiff.amend.corpus import AsAmended
 from billdiff.analysis import (
     CHANGE_HELP,
     CHANGE_LABELS,
@@ -52,7 +55,7 @@ from billdiff.analysis import (
 )
 from billdiff.compare import CompareOptions, Comparison, cached_compare
 from billdiff.diff import Granularity
-from billdiff.errors import BadRequest
+from billdiff.errors import BadRequest, NotFound
 from billdiff.load import Corpus
 from billdiff.model import Analysis, Cite, Document, DocumentKind, Section, Statement, Topic
 from billdiff.model import iter_sections as _iter_sections
@@ -369,6 +372,10 @@ class DocumentPage:
     status_counts: tuple[tuple[str, int], ...]
     analyses: tuple[AnalysisView, ...]
     compare: tuple[str, str] | None
+    #: The "as amended" views this page offers (see :func:`as_amended_links`).
+    as_amended: tuple[tuple[AsAmended, str | None], ...] = ()
+    #: For the law as amended (a generated document): the pair it was made from.
+    generated_from: AsAmended | None = None
 
 
 def document_page(corpus: Corpus, doc_id: str, urls: Urls = SITE) -> DocumentPage:
@@ -395,7 +402,10 @@ def document_page(corpus: Corpus, doc_id: str, urls: Urls = SITE) -> DocumentPag
     a_id, b_id = analysis.default_pair(corpus)
     other_id = a_id if doc.id != a_id else b_id
     compare: tuple[str, str] | None = None
-    if other_id != doc.id:
+    generated_from = amended.of_document(corpus, doc)
+    if generated_from is not None:
+        compare = (generated_from.target.id, doc.id)
+    elif other_id != doc.id:
         other = corpus.document(other_id)
         compare = ((other.id, doc.id) if (other.filed or "") <= (doc.filed or "")
                    else (doc.id, other.id))
@@ -403,7 +413,7 @@ def document_page(corpus: Corpus, doc_id: str, urls: Urls = SITE) -> DocumentPag
         doc, sponsor_line(doc, limit=12), outgoing,
         tuple(dict.fromkeys(incoming)), tuple(views),
         tuple((k.value, counts[k.value]) for k in STATUS_LABELS if k.value in counts),
-        analyses, compare,
+        analyses, compare, as_amended_links(corpus, doc, urls), generated_from,
     )
 
 
@@ -661,7 +671,7 @@ def parse_compare_args(corpus: Corpus, args: Mapping[str, list[str]],
         if t not in corpus.topics:
             known = ", ".join(corpus.topics) or "none"
             raise BadRequest(f"unknown topic {t!r} (known topics: {known})")
-    options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
+    options = CompareOptions(granularity=granularity,
                              topics=tuple(dict.fromkeys(topics)))
     return CompareRequest(a, b, options, view, typography, show)
 
@@ -699,7 +709,9 @@ def comparison_context(reading: Reading, corpus: Corpus | None,
             t, analysis_view(corpus, a, t.view.a_analysis, urls) if corpus else None,
             analysis_view(corpus, b, t.view.b_analysis, urls) if corpus else None,
             pvs, tuple(shown)))
-    docs: Sequence[Document] = corpus.ordered_documents() if corpus else (a, b)
+    docs: list[Document] = corpus.ordered_documents() if corpus else [a, b]
+    # a generated document (the law as amended) is offered where it is compared
+    docs += [d for d in dict.fromkeys((a, b)) if all(d.id != o.id for o in docs)]
     return ComparePage(
         reading, request, tuple(docs), tuple(corpus.topics.values()) if corpus else (),
         tuple(blocks), tuple(views[id(p.diff)] for p in reading.other_pairs),
@@ -709,6 +721,193 @@ def comparison_context(reading: Reading, corpus: Corpus | None,
             show=request.show) if corpus is not None else "",
         dt.date.today().isoformat(),
     )
+
+
+# -- the law as amended ---------------------------------------------------------------------------
+
+#: What became of an instruction, in the page's words (see :class:`~billdiff.amend.Outcome`).
+OUTCOME_LABELS = {
+    "applied": "Applied",
+    "not-applied": "Not applied",
+    "conflict": "Not applied: conflict",
+    "elsewhere": "For another text",
+}
+
+
+@dataclass(frozen=True)
+class OutcomeView:
+    """One instruction of the amendment and what became of it."""
+
+    outcome: Outcome
+    number: int
+    #: The instruction's section in the amendment (its page's permalink).
+    source: Link
+    #: ``lines 1-12 (page 1)`` of the amendment's printing, when it was imported with lines.
+    lines: str | None
+    #: The provisions of the print it changed, each linked to its place in the print.
+    changed: tuple[Link, ...]
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of this instruction in the list."""
+        return f"instruction-{self.number}"
+
+    @property
+    def label(self) -> str:
+        """``Applied``, ``Not applied`` ..."""
+        return OUTCOME_LABELS[self.outcome.status]
+
+
+@dataclass(frozen=True)
+class PrintEntry:
+    """One provision of the comparative print: the law with struck and inserted text in place.
+
+    ``state``: ``same`` (untouched), ``changed`` (in both, changed by an instruction: the
+    redline), ``within`` (its own words stand; a provision under it was inserted or struck),
+    ``inserted`` (only in the law as amended), ``struck`` (only in the law as it stands).
+    """
+
+    state: str
+    section: Section
+    depth: int
+    #: The pair of the ordinary comparison (for ``changed``: its redline and what is lacking).
+    pair: PairView | None
+    #: The instructions that made the change.
+    by: tuple[OutcomeView, ...]
+    #: The official text of what is shown (the amendment's for inserted text, the law's else).
+    official: str | None = None
+    #: The law as it stands, for a changed provision: its section and official text.
+    old: Section | None = None
+    old_official: str | None = None
+
+    @property
+    def anchor(self) -> str:
+        """Fragment id of this provision in the print."""
+        return f"print-{self.section.id}" + ("-struck" if self.state == "struck" else "")
+
+
+@dataclass(frozen=True)
+class AsAmendedPage:
+    """The law as a bill would make it: the comparative print and the instruction report."""
+
+    found: AsAmended
+    #: None when the amendment holds no instruction we can read (the page says so).
+    result: AmendResult | None
+    outcomes: tuple[OutcomeView, ...]
+    entries: tuple[PrintEntry, ...]
+    permalink: str = ""
+    made: str = ""
+
+    @property
+    def target(self) -> Document:
+        """The law as it stands."""
+        return self.found.target
+
+    @property
+    def amendment(self) -> Document:
+        """The bill whose instructions are applied."""
+        return self.found.amendment
+
+    @property
+    def document(self) -> Document | None:
+        """The law as amended (generated), if any instruction was read."""
+        return self.result.document if self.result else None
+
+    @property
+    def counts(self) -> dict[str, int]:
+        """Instructions by outcome."""
+        return self.result.counts if self.result else {}
+
+    @property
+    def changed_entries(self) -> int:
+        """How many provisions of the print changed (struck, inserted or changed)."""
+        return sum(1 for e in self.entries if e.state not in ("same", "within"))
+
+
+def as_amended_links(corpus: Corpus, doc: Document, urls: Urls = SITE) -> tuple[
+        tuple[AsAmended, str | None], ...]:
+    """The "as amended" views a document page offers: for a bill, the stored texts it amends;
+    for a stored text, the bills that amend it; each with its page's address, or None when
+    the bill holds no instruction we can read."""
+    pairs = amended.amending(corpus, doc) + (
+        () if amended.of_document(corpus, doc) else amended.amended_by(corpus, doc))
+    return tuple((p, urls.as_amended(p.target.id, p.amendment.id) if p.readable else None)
+                 for p in dict.fromkeys(pairs))
+
+
+def as_amended_page(corpus: Corpus, target_id: str, amendment_id: str, urls: Urls = SITE,
+                    origin: str = "") -> AsAmendedPage:
+    """The "as amended" page (:class:`~billdiff.errors.NotFound` when no relation of the
+    amendment names the target)."""
+    found = amended.pair(corpus, target_id, amendment_id)
+    if found is None:
+        raise NotFound(f"{amendment_id!r} does not amend {target_id!r} in this dossier",
+                       where=str(corpus.root),
+                       fix="open the bill's page: it links to the texts it amends")
+    permalink = origin.rstrip("/") + urls.as_amended(found.target.id, found.amendment.id)
+    made = dt.date.today().isoformat()
+    if not found.readable:
+        return AsAmendedPage(found, None, (), (), permalink, made)
+    result = amended.result(corpus, found)
+    new = result.document
+    reading = read_comparison(cached_compare(found.target, new))
+    by_b = {p.b.id: PairView(p, found.target, new) for p in reading.pairs if p.b is not None}
+    print_anchor = {s.id: f"print-{s.id}" for s, _ in _iter_sections(new.sections)}
+    old = {s.id for s, _ in _iter_sections(found.target.sections)}
+    outcomes = []
+    views: dict[str, OutcomeView] = {}
+    for n, outcome in enumerate(result.report, 1):
+        ins = outcome.instruction
+        lines = None
+        if ins.lines is not None:
+            lines = (f"line {ins.lines.start}" if ins.lines.start == ins.lines.end
+                     else f"lines {ins.lines.start}–{ins.lines.end}")
+            if ins.lines.page:
+                lines += f" (page {ins.lines.page})"
+        changed = tuple(
+            Link(num or sid, "#" + print_anchor.get(sid, f"print-{sid}-struck"))
+            for sid, num in zip(outcome.where, outcome.numbers, strict=False)
+            if outcome.status == "applied" and (sid in print_anchor or sid in old))
+        view = OutcomeView(outcome, n, Link(ins.number or ins.section_id,
+                                            urls.document(found.amendment.id, ins.section_id)),
+                           lines, changed)
+        outcomes.append(view)
+        views[ins.id] = view
+    entries: list[PrintEntry] = []
+    # what the amendment struck, placed after what came before it in the law as it stands
+    struck_after: dict[str | None, list[tuple[Section, int]]] = {}
+    previous: str | None = None
+    for section, depth in _iter_sections(found.target.sections):
+        if section.id in print_anchor:
+            previous = section.id
+        else:
+            struck_after.setdefault(previous, []).append((section, depth))
+
+    def struck(after: str | None) -> None:
+        for section, depth in struck_after.get(after, ()):
+            entries.append(PrintEntry("struck", section, depth, None, (),
+                                      official_link(found.target, section)))
+
+    struck(None)
+    for section, depth in _iter_sections(new.sections):
+        by = tuple(views[i] for i in result.changes.get(section.id, ()) if i in views)
+        pv = by_b.get(section.id)
+        if section.id not in old:
+            state = "inserted"
+        elif not by:
+            state = "same"
+        elif pv is not None and pv.reading.state in (PairState.UNCHANGED, PairState.TYPOGRAPHY):
+            state = "within"  # its own words stand; a provision under it changed
+        else:
+            state = "changed"
+        before = pv.reading.a if pv is not None else None
+        entries.append(PrintEntry(
+            state, section, depth, pv, by,
+            official_link(found.amendment if state in ("inserted", "changed") else found.target,
+                          section),
+            before, official_link(found.target, before) if before is not None else None))
+        struck(section.id)
+    return AsAmendedPage(found, result, tuple(outcomes), tuple(entries), permalink, made)
 
 
 # -- topic --------------------------------------------------------------------------------------

@@ -95,7 +95,7 @@ def test_suggest_topics_from_a_tagged_version():
 
 
 def test_apply_topic_suggestions_marks_them_as_suggestions():
-    from billdiff.importers import apply_topic_suggestions
+    from billdiff.align import apply_topic_suggestions
 
     tagged = doc("old", sec("sec_220__subsec_d", "Only the state police may search.", "220(d)",
                             topics=("who-may-search",)))

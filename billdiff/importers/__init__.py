@@ -13,7 +13,7 @@ import yaml
 
 from billdiff.errors import BilldiffError
 from billdiff.importers.dc_xml import import_dc_xml
-from billdiff.model import Document, Section
+from billdiff.model import Document
 
 Importer = Callable[..., Document]
 
@@ -88,30 +88,3 @@ def dump_document(doc: Document) -> str:
     """
     data = doc.model_dump(mode="json", exclude_defaults=True)
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
-
-
-def apply_topic_suggestions(new: Document, related: Document,
-                            suggestions: dict[str, tuple[str, ...]] | None = None) -> Document:
-    """A copy of *new* whose untagged sections carry topics suggested from *related*.
-
-    Suggestions come from alignment (id, display number, then text similarity) with a tagged
-    related document (or are passed in, already made by
-    :func:`billdiff.align.suggest_topics`), and are stored as ``suggested_topics``, never as
-    confirmed ``topics``.
-    """
-    if suggestions is None:
-        from billdiff.align import suggest_topics
-
-        suggestions = suggest_topics(new, related)
-    if not suggestions:
-        return new
-
-    def rebuild(section: Section) -> Section:
-        children = tuple(rebuild(c) for c in section.children)
-        extra = suggestions.get(section.id, ())
-        merged = tuple(dict.fromkeys((*section.suggested_topics, *extra)))
-        if children == section.children and merged == section.suggested_topics:
-            return section
-        return section.model_copy(update={"children": children, "suggested_topics": merged})
-
-    return new.model_copy(update={"sections": tuple(rebuild(s) for s in new.sections)})

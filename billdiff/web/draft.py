@@ -63,7 +63,7 @@ def draft_compare() -> Response:
         return _form(400, error="Choose whole words or single letters for “Mark changes by”.",
                      text=text, against=against)
     typography = "hide" if request.form.get("typography") == "hide" else "show"
-    options = CompareOptions(granularity=granularity)  # type: ignore[arg-type]
+    options = CompareOptions(granularity=granularity)
     try:
         result = compare_draft(corpus, text, against, options)
     except InputTooLarge as err:

@@ -1,4 +1,4 @@
-"""The HTML pages: home, documents, compare, topics and the plain-language guide.
+"""The HTML pages: home, documents, compare, the law as amended, topics and the guide.
 
 Each view reads the request, asks :mod:`billdiff.render` for the page's context, and renders.
 """
@@ -35,6 +35,15 @@ def compare() -> str:
     origin = current_app.config.get("SITE_URL") or request.host_url
     page = render.compare_page(corpus, req, urls(), Urls.origin_of(origin))
     return render_template("compare.html", page=page)
+
+
+@bp.get("/as-amended/<target_id>/<amendment_id>")
+def as_amended(target_id: str, amendment_id: str) -> str:
+    """The law as a bill would make it: a comparative print and every instruction's fate."""
+    origin = current_app.config.get("SITE_URL") or request.host_url
+    page = render.as_amended_page(get_corpus(), target_id, amendment_id, urls(),
+                                  Urls.origin_of(origin))
+    return render_template("as_amended.html", page=page)
 
 
 @bp.get("/topics/<topic_id>")

@@ -7,15 +7,17 @@ from typing import Any
 
 from flask import Flask, current_app, has_request_context, request
 
+from billdiff.amend import corpus as amended
 from billdiff.load import Corpus
 from billdiff.urls import Urls
 
 
 def get_corpus(app: Flask | None = None) -> Corpus:
-    """The corpus the app serves (loaded once, at start-up)."""
+    """The corpus the app serves (loaded at start-up, or again when its files change), able
+    to name the law "as amended" by its bills (:func:`billdiff.amend.corpus.enable`)."""
     target = app or current_app
     corpus: Corpus = target.extensions["billdiff.corpus"]
-    return corpus
+    return amended.enable(corpus)
 
 
 def urls() -> Urls:
