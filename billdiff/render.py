@@ -529,6 +529,14 @@ class ComparePage:
     #: This page's own address (printed with the page), and the day it was made.
     permalink: str = ""
     made: str = ""
+    #: Documents compared that the corpus does not list (the law as amended): choices on this
+    #: page only.
+    extra: tuple[Document, ...] = ()
+
+    @property
+    def choices(self) -> tuple[Document, ...]:
+        """The documents the form offers: the corpus's, and those compared here."""
+        return self.documents + self.extra
 
     @property
     def changes_only(self) -> bool:
@@ -710,8 +718,8 @@ def comparison_context(reading: Reading, corpus: Corpus | None,
             analysis_view(corpus, b, t.view.b_analysis, urls) if corpus else None,
             pvs, tuple(shown)))
     docs: list[Document] = corpus.ordered_documents() if corpus else [a, b]
-    # a generated document (the law as amended) is offered where it is compared
-    docs += [d for d in dict.fromkeys((a, b)) if all(d.id != o.id for o in docs)]
+    # a generated document (the law as amended) is a choice only where it is compared
+    extra = tuple(d for d in dict.fromkeys((a, b)) if all(d.id != o.id for o in docs))
     return ComparePage(
         reading, request, tuple(docs), tuple(corpus.topics.values()) if corpus else (),
         tuple(blocks), tuple(views[id(p.diff)] for p in reading.other_pairs),
@@ -719,7 +727,7 @@ def comparison_context(reading: Reading, corpus: Corpus | None,
             a.id, b.id, topics=request.options.topics, view=request.view,
             granularity=request.options.granularity, typography=request.typography,
             show=request.show) if corpus is not None else "",
-        dt.date.today().isoformat(),
+        dt.date.today().isoformat(), extra,
     )
 
 

@@ -216,3 +216,23 @@ def test_static_addresses_round_trip() -> None:
     assert route_of(url.removeprefix("/site")) == ("/as-amended/gl-c6/s-1", [])
     assert Urls().as_amended("gl-c6", "s-1", fragment="instruction-2") == (
         "/as-amended/gl-c6/s-1#instruction-2")
+
+
+def test_a_dc_law_imports_with_what_the_user_says() -> None:
+    from billdiff.errors import BilldiffError
+    from billdiff.importers import FORMATS, run_import
+
+    law = ROOT / "tests" / "fixtures" / "amend" / "dc" / "L24-100__7-741.03" / "law.xml"
+    assert "dc-law" in FORMATS
+    told = run_import(law, "dc-law", "l24-100", official=True)
+    plain = run_import(law, "dc-law", "l24-100")
+    assert told.provenance.sources[0].official is True
+    assert plain.provenance.sources[0].official is False
+    assert plain.provenance.summary.endswith("Not stated to be the official text.")
+    statuses = {s.status.value for s, _ in iter_sections(plain.sections)}
+    assert statuses == {"single-source"}
+    # the words are the same either way: only what is claimed for them differs
+    assert ([s.text for s, _ in iter_sections(plain.sections)]
+            == [s.text for s, _ in iter_sections(told.sections)])
+    with pytest.raises(BilldiffError, match="import it with --format dc-law"):
+        run_import(law, "auto", "l24-100")

@@ -19,12 +19,13 @@ Importer = Callable[..., Document]
 
 
 def _importers() -> dict[str, Importer]:
+    from billdiff.importers.dc_law import import_dc_law
     from billdiff.importers.ma_bill import import_ma_bill
     from billdiff.importers.pdf import import_pdf
     from billdiff.importers.plain import import_plain
 
-    return {"dc-xml": import_dc_xml, "ma-bill": import_ma_bill, "plain": import_plain,
-            "pdf": import_pdf}
+    return {"dc-xml": import_dc_xml, "dc-law": import_dc_law, "ma-bill": import_ma_bill,
+            "plain": import_plain, "pdf": import_pdf}
 
 
 #: Format name (``billdiff import --format``) -> ``importer(path, doc_id, **options)``.
@@ -39,6 +40,31 @@ def detect(path: Path) -> str:
     from billdiff.importers.pdf import detect_format
 
     return detect_format(Path(path))
+
+
+def _as_told(doc: Document, *, official: bool, status: str | None,
+             completeness: str | None) -> Document:
+    """*doc* (read as the official text it says it is) with what the user told: without
+    *official*, its sources are not official and its official sections ``single-source`` (or
+    *status*), as every importer records a file not stated to be official."""
+    from billdiff.importers.dc_xml import _restatus
+    from billdiff.importers.plain import import_completeness, import_status
+    from billdiff.model import TextStatus
+
+    value = import_status(status, official)
+    provenance = doc.provenance
+    if completeness is not None:
+        provenance = provenance.model_copy(update={
+            "completeness": import_completeness(completeness)})
+    if official and value is TextStatus.OFFICIAL:
+        return doc.model_copy(update={"provenance": provenance})
+    if not official:
+        provenance = provenance.model_copy(update={
+            "summary": provenance.summary + " Not stated to be the official text.",
+            "sources": tuple(s.model_copy(update={"official": False})
+                             for s in provenance.sources)})
+    return doc.model_copy(update={"provenance": provenance,
+                                  "sections": _restatus(doc.sections, value)})
 
 
 def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = None,
@@ -56,7 +82,8 @@ def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = No
       (or *status*), whatever the format.
     - *completeness*: ``complete`` or ``partial``.  Default: ``partial`` for plain text, MA
       bills and PDFs (a file may hold part of a document); ``complete`` for DC Code XML (a
-      section file, or a title folder, read whole).
+      section file, or a title folder, read whole) and a D.C. law (``dc-law``: its English
+      text, read whole, never the codifiers' markup).
     - *status*: every section's status (``official`` needs *official*; ``excerpt`` or
       ``single-source``).
     """
@@ -74,6 +101,9 @@ def run_import(path: Path, fmt: str, doc_id: str, *, source_url: str | None = No
 
     if fmt == "dc-xml":
         return importer(path, doc_id, official=official, status=status,
+                        completeness=completeness)
+    if fmt == "dc-law":
+        return _as_told(importer(path, doc_id), official=official, status=status,
                         completeness=completeness)
     return importer(path, doc_id, source_url=source_url, official=official,
                     completeness=completeness or Completeness.PARTIAL, status=status)

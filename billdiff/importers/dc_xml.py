@@ -211,7 +211,9 @@ class _Reader:
                 f"not DC Code XML: root element is <{_describe(root.tag)}>, expected "
                 f"<{_local(expect)}> in namespace {NS}",
                 where=where,
-                fix="give a section file (sections/*.xml), a title folder, or its index.xml",
+                fix="this is a D.C. law (its English text and amending instructions): import "
+                "it with --format dc-law" if root.tag == f"{{{NS}}}document" else
+                "give a section file (sections/*.xml), a title folder, or its index.xml",
             )
         return root  # type: ignore[no-any-return]
 
