@@ -1,5 +1,7 @@
-# billdiff: two commands.  `make serve` runs the app on the bundled data; `make test` runs
-# every test.  Both create the virtual environment (.venv) and install the project first.
+# billdiff: two commands.  `make serve` runs the app on the bundled data (the development
+# server); `make test` runs every test (mypy and ruff among them).  Both create the virtual
+# environment (.venv) and install the project first.  `billdiff serve --production` is the
+# production server (gunicorn); see the README.
 PYTHON ?= python3
 VENV   := .venv
 PORT   ?= 5000
@@ -21,9 +23,10 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check billdiff tests benchmarks
+	$(VENV)/bin/mypy
 
 bench: $(STAMP)
 	$(VENV)/bin/python benchmarks/run.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache tests/artifacts
+	rm -rf $(VENV) build dist *.egg-info .pytest_cache .mypy_cache tests/artifacts

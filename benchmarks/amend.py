@@ -67,7 +67,7 @@ sys.path.insert(0, str(ROOT))
 
 from billdiff.amend import AmendResult, amend_document  # noqa: E402
 from billdiff.amend.instructions import _parse_cached  # noqa: E402
-from billdiff.importers.dc_law import import_dc_law  # noqa: E402
+from billdiff.importers.dc_law import import_dc_law, import_dc_law_marked  # noqa: E402
 from billdiff.importers.dc_xml import import_dc_xml  # noqa: E402
 from billdiff.model import (  # noqa: E402
     Completeness,
@@ -115,9 +115,11 @@ def flatten(section: Section) -> list[str]:
 
 
 def read_section(path: Path, doc_id: str) -> Document:
-    """A section file, its ``S(Perm)`` number read as ``S`` (see the module docstring)."""
+    """A section file, its ``S(Perm)`` number read as ``S``, its ``<codify:annotation>``
+    elements left out (see the module docstring)."""
     raw = path.read_bytes()
     fixed = re.sub(rb"<num>([^<]+)\(Perm\)</num>", rb"<num>\1</num>", raw, count=1)
+    fixed = _CODIFY_ANNOTATION.sub(b"", fixed)
     if fixed == raw:
         return import_dc_xml(path, doc_id)
     with tempfile.NamedTemporaryFile(suffix=".xml", delete=False) as handle:
@@ -127,6 +129,13 @@ def read_section(path: Path, doc_id: str) -> Document:
         return import_dc_xml(temp, doc_id)
     finally:
         temp.unlink()
+
+
+#: A codifiers' note left in a codified file outside ``<annotations>`` (the Applicability notes:
+#: "... is subject to the inclusion of the law's fiscal effect in an approved budget ..."): an
+#: annotation, dropped as the corpus README drops ``<annotations>``.
+_CODIFY_ANNOTATION = re.compile(rb"<codify:annotation\b[^>]*?(?:/>|>.*?</codify:annotation>)",
+                                re.S)
 
 
 def empty_title(section: str) -> Document:
@@ -222,7 +231,8 @@ def _marked_phrases(folder: Path) -> tuple[str, set[str]]:
 _EDGE = ".,;:()[]\"'"
 
 
-def classify(folder: Path, official: list[str], ours: list[str]) -> tuple[str, list[str]]:
+def classify(folder: Path, official: list[str], ours: list[str], *, unchanged: bool = True
+             ) -> tuple[str, list[str]]:
     """Why billdiff's text differs from the official one.  Rows are paired (difflib on rows),
     then each pair is compared word by word; each differing region is:
 
@@ -236,14 +246,15 @@ def classify(folder: Path, official: list[str], ours: list[str]) -> tuple[str, l
 
     Two whole-case explanations come first, from the answer key: the law's own citation names
     another section than the one the codifiers applied it to (``citation corrected``), or the
-    law creates this section anew as a section of an Act (``section created anew``: billdiff
-    cannot know the Code number the codifiers give it).  Returns the overall class
-    (``editorial`` when everything is explained) and the explanations.
+    law creates this section anew as a section of an Act and billdiff left the section as it
+    was (*unchanged*; ``section created anew``: billdiff cannot know the Code number the
+    codifiers give it).  Returns the overall class (``editorial`` when everything is explained)
+    and the explanations.
     """
     info = json.loads((folder / "case.json").read_text(encoding="utf-8"))
     section = str(info["section"])
     ops = [o for o in info["gold_ops"] if "editorial" not in (o.get("flags") or [])]
-    if info["kind"] == "amend" and ops and all(
+    if unchanged and info["kind"] == "amend" and ops and all(
             o["type"] == "insert" and (o.get("attributes") or {}).get("num-value") == section
             for o in ops):
         return "editorial", ["section created anew: the law adds it as a new section of an "
@@ -333,6 +344,10 @@ def _explain(off: str, mine: str, marked: str, values: set[str], english: str,
     if any(v in off or (core_off and (core_off == v.strip(_EDGE) or core_off in v))
            for v in values if len(v) > 2):
         return "codifier's rendering"
+    # "§§" for "§" (or a "§" they left out): the codifiers' override of a list's sign, given as
+    # codify:value="§§" and bare numbers
+    if {core_off, core_mine} <= {"", "§", "§§"} and "§§" in values:
+        return "codifier's rendering"
     if "[" in off and (off.replace("[", "").replace("]", "") == mine or any(
             inner.strip() and inner.strip() in mine
             for inner in re.findall(r"\[([^\]]*)\]", off))):
@@ -364,7 +379,7 @@ def run_case(folder: Path, meta: dict[str, object], reps: int) -> Case:
                 phrasings=sorted({phrasing(i["text"]) for i in info["instructions"]}))
     section = str(info["section"])
     t = time.perf_counter()
-    law = import_dc_law(folder / "law.xml", "law")
+    law, markup = import_dc_law_marked(folder / "law.xml", "law")
     case.law_ms = (time.perf_counter() - t) * 1000
     before_path = folder / "before.xml"
 
@@ -376,10 +391,11 @@ def run_case(folder: Path, meta: dict[str, object], reps: int) -> Case:
     before, after = imports()
     case.import_ms = _median_ms(imports, reps)
     target = before if before is not None else empty_title(section)
-    result = amend_document(target, law, new_id="amended")
+    result = amend_document(target, law, new_id="amended", markup=markup)
+
     def cold() -> None:  # the reader's cache of parsed sentences is emptied: a cold read
         _parse_cached.cache_clear()
-        amend_document(target, law, new_id="amended")
+        amend_document(target, law, new_id="amended", markup=markup)
 
     case.ms = _median_ms(cold, reps)
     official = flatten(after.sections[0])
@@ -402,7 +418,8 @@ def run_case(folder: Path, meta: dict[str, object], reps: int) -> Case:
                                                            "billdiff", n=0, lineterm="")
                      if line[:1] in "+-" and not line.startswith(("---", "+++"))][:12]
         if case.verdict == "applied-but-different":
-            case.hint, case.regions = classify(folder, official, ours)
+            unchanged = before is not None and ours == flatten(before.sections[0])
+            case.hint, case.regions = classify(folder, official, ours, unchanged=unchanged)
     return case
 
 

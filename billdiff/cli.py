@@ -14,6 +14,7 @@ import threading
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
+from urllib.parse import urlsplit
 
 import click
 
@@ -119,8 +120,12 @@ def cli(ctx: click.Context, bills: Path | None) -> None:
     """Compare laws and bills provision by provision.
 
     The bundled corpus is the Massachusetts face-recognition dossier: G.L. c. 6, § 220 and the
-    bills that would replace it.  Summaries are ours, not the law.
+    bills that would replace it.  Summaries are ours, not the law.  `billdiff init DIR` copies
+    it to a folder you can edit.
     """
+    # Every setting is read (and checked) once, before any command: a bad value is one line
+    # naming the variable, never a silent default.
+    settings.current()
     ctx.ensure_object(dict)["bills"] = bills
 
 
@@ -309,7 +314,7 @@ def import_cmd(ctx: click.Context, path: Path, fmt: str, doc_id: str, source_url
     document = run_import(path, fmt, doc_id, source_url=source_url, official=official,
                           completeness=completeness, status=text_status)
     if related:
-        from billdiff.importers import apply_topic_suggestions
+        from billdiff.align import apply_topic_suggestions
 
         document = apply_topic_suggestions(document, get_corpus(ctx, (related,)).document(related))
     text = dump_document(document)
@@ -462,38 +467,115 @@ def compare_text_cmd(ctx: click.Context, file: Any, against: str, fmt: str, gran
 
 @cli.command("serve")
 @bills_option
-@click.option("--host", default="127.0.0.1", show_default=True)
-@click.option("--port", default=5000, show_default=True, envvar="PORT",
-              type=click.IntRange(1, 65535))
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on (0.0.0.0: every interface, as in a container).")
+@click.option("--port", default=None, type=click.IntRange(1, 65535), envvar="PORT",
+              help="Port to listen on  [default: 5000; 8000 with --production]")
+@click.option("--production", is_flag=True,
+              help="Serve with gunicorn and the production checks (BILLDIFF_ENV=production): "
+                   "several processes, timeouts, access log, graceful restarts.")
+@click.option("--workers", type=click.IntRange(1, 256), default=None,
+              help="With --production: server processes (default: BILLDIFF_WORKERS, else two "
+                   "per CPU plus one).")
 @click.pass_context
-def serve_cmd(ctx: click.Context, host: str, port: int) -> None:
-    """Serve the web app on the corpus (development server; see the README for production)."""
+def serve_cmd(ctx: click.Context, host: str, port: int | None, production: bool,
+              workers: int | None) -> None:
+    """Serve the web app on the corpus.
+
+    Without --production: Flask's development server, for one person on this computer.  With
+    --production: gunicorn, configured by billdiff/gunicorn_conf.py, behind a reverse proxy
+    (see the README).  The app checks its settings and the corpus first, and refuses to start
+    on either if it cannot work.
+    """
     from billdiff.web import create_app
 
-    bills = ctx.ensure_object(dict).get("bills")
-    from billdiff.web import ConfigError
-
+    if workers is not None and not production:
+        _fail("--workers: only with --production (the development server is one process)")
+    bills = settings.bills_dir(ctx.ensure_object(dict).get("bills"))
+    config: dict[str, Any] = {"BILLS_DIR": str(bills)}
+    if production:
+        config["ENV"] = "production"
     try:
-        app = create_app({"BILLS_DIR": str(settings.bills_dir(bills))})
-    except ConfigError as err:
-        _fail(f"cannot start: {err}")
-    click.echo(f"billdiff: serving {settings.bills_dir(bills)} on http://{host}:{port}/",
-               err=True)
-    app.run(host=host, port=port, debug=False, use_reloader=False)
+        app = create_app(config)
+    except BilldiffError as err:
+        _fail(f"cannot start: {visible(err.message)}")
+    if production:
+        from billdiff.web.serve import run_gunicorn
+
+        run_gunicorn(app, host=host, port=port or 8000, workers=workers)
+        return
+    port = port or 5000
+    click.echo(f"billdiff: serving {visible(str(bills))} on http://{host}:{port}/ (development "
+               "server; use --production to serve the public)", err=True)
+    app.run(host=host, port=port, debug=False, use_reloader=False, threaded=True)
+
+
+@cli.command("init")
+@click.argument("folder", type=click.Path(path_type=Path))
+def init_cmd(folder: Path) -> None:
+    """Copy the bundled dossier to FOLDER (a new folder), to edit and serve as your own.
+
+    The copy is made in a temporary folder beside FOLDER and put in place only when complete:
+    on any error (a full disk, a folder you cannot write to) nothing is left behind.
+    """
+    from billdiff.scaffold import copy_dossier
+
+    count = copy_dossier(folder)
+    click.echo(f"wrote {visible(str(folder))} ({plural(count, 'file')}); use it with "
+               f"`billdiff --bills {visible(str(folder))} validate`, or set "
+               "BILLDIFF_BILLS to it", err=True)
+
+
+@cli.command("build")
+@bills_option
+@click.argument("out", type=click.Path(path_type=Path))
+@click.option("--base-url", metavar="URL",
+              help="Where the site will be published, such as https://example.org/billdiff/: "
+                   "links are made for that path, and fact sheets print it.  [default: "
+                   "BILLDIFF_SITE_URL, else http://127.0.0.1:5000/]")
+@click.pass_context
+def build_cmd(ctx: click.Context, out: Path, base_url: str | None) -> None:
+    """Write the whole site to OUT as static files, for any server of plain files.
+
+    Every page, every comparison of every pair of documents (and per topic), the API as JSON
+    files with its OpenAPI description, and a fact sheet (preview and PDF) per pair.  The
+    draft page says it needs the server.  OUT is replaced only when the new site is complete,
+    and only if it is empty or an earlier build; a failed build leaves it as it was.
+    """
+    from billdiff.factsheet import DEFAULT_SITE_URL
+    from billdiff.web.build import build_site, check_base_url
+
+    chosen = base_url or settings.current().site_url or DEFAULT_SITE_URL
+    chosen = check_base_url(chosen)
+    report = build_site(out, bills=ctx.ensure_object(dict).get("bills"), base_url=chosen)
+    click.echo(f"wrote {visible(str(out))}: {plural(report.files, 'file')} "
+               f"({report.pages} pages, {report.json_files} JSON, {report.pdfs} PDFs; "
+               f"{report.bytes / 1e6:.1f} MB) in {report.seconds:.0f} s, for {chosen}", err=True)
+    if urlsplit(chosen).hostname in ("127.0.0.1", "localhost"):
+        click.echo(f"note: the fact sheets' links and QR codes point at {chosen}, this "
+                   "computer; pass --base-url with the address you will publish at", err=True)
 
 
 def main() -> None:
-    """Console entry point: no traceback for a user unless ``BILLDIFF_DEBUG`` is set."""
+    """Console entry point: no traceback for a user unless ``BILLDIFF_DEBUG=1``."""
     try:
         cli.main(prog_name="billdiff")
     except SystemExit:
         raise
     except Exception as err:  # noqa: BLE001 - last line of defence for users
-        if os.environ.get("BILLDIFF_DEBUG"):
+        if _debug():
             raise
         click.echo(f"billdiff: internal error: {type(err).__name__}: {err} "
                    "(set BILLDIFF_DEBUG=1 for details, and please report it)", err=True)
         sys.exit(2)
+
+
+def _debug() -> bool:
+    """``BILLDIFF_DEBUG``, read without failing (a bad value was reported already)."""
+    try:
+        return settings.current().debug
+    except BilldiffError:
+        return False
 
 
 @cli.command("factsheet")
@@ -508,8 +590,9 @@ def main() -> None:
                    "see examples/org.yaml.")
 @click.option("--paper", type=click.Choice(["letter", "a4"]), default="letter",
               show_default=True)
-@click.option("--site-url", envvar="BILLDIFF_SITE_URL", default="http://127.0.0.1:5000",
-              show_default=True, help="Base URL of the live site (for the link and QR code).")
+@click.option("--site-url", metavar="URL",
+              help="Base URL of the live site (for the link and QR code).  [default: "
+                   "BILLDIFF_SITE_URL, else http://127.0.0.1:5000]")
 @click.option("--date", "date_text", metavar="YYYY-MM-DD",
               help="Date printed on the sheet (default: today).")
 @click.option("--html", "as_html", is_flag=True, help="Write the HTML instead of the PDF.")
@@ -518,7 +601,8 @@ def main() -> None:
 @click.option("--force", is_flag=True, help="Replace --out if it exists.")
 @click.pass_context
 def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
-                  org_file: Path | None, paper: str, site_url: str, date_text: str | None,
+                  org_file: Path | None, paper: str, site_url: str | None,
+                  date_text: str | None,
                   as_html: bool, out: Path, force: bool) -> None:
     """Make a one-page fact sheet (PDF) comparing A (current law) with B (the bill).
 
@@ -529,6 +613,7 @@ def factsheet_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...],
 
     from billdiff import pdf
 
+    site_url = (site_url or settings.current().site_url or "http://127.0.0.1:5000").rstrip("/")
     _refuse_existing(out, force)
     if not out.parent.is_dir():
         _fail(f"{out}: folder {out.parent} does not exist")

@@ -367,3 +367,87 @@ def test_a_range_repealed_and_words_struck_both_times() -> None:
                                  'times it appears and inserting the word "a" in its place.')))
     outcome = amend_document(target, three).report[0]
     assert (outcome.status, outcome.reason, outcome.matches) == ("not-applied", "no-match", 1)
+
+
+# --------------------------------------------------------------------------- conventions added
+
+
+def test_striking_the_list_conjunction_takes_the_one_that_ends_the_paragraph() -> None:
+    target = code(("(1)", "Review the findings and recommendations and report; and", []),
+                  ("(2)", "Report and advise.", []))
+    amendment = law(lead(para("(a)", 'Paragraph (1) is amended by striking the word "and".')))
+    result = amend_document(target, amendment)
+    assert texts(result.document)["sec_1-101__para_1"][1] == (
+        "Review the findings and recommendations and report;")
+    # the conjunction found several times but not at the end: which one is not said
+    amendment = law(lead(para("(a)", 'Paragraph (2) is amended by striking the word "and".')))
+    result = amend_document(code(("(2)", "Report and advise and consult.", [])), amendment)
+    assert (result.report[0].status, result.report[0].reason) == ("not-applied", "too-many")
+
+
+def test_inserted_words_that_run_on_into_quoted_provisions() -> None:
+    """``... inserting the phrase "government; provided, that procurements that:`` then the
+    quoted subparagraphs, the last ending ``." in its place.``: words, then subdivisions."""
+    target = code(("(1)", "Hire staff of the District government;", []))
+    amendment = law(lead(
+        '<para><num>(a)</num><text>Paragraph (1) is amended by striking the phrase "District '
+        'government;" and inserting the phrase "District government; provided, that contracts '
+        'are limited to procurements that:</text><include>'
+        + qpara("(A)", "Are necessary; and")
+        + qpara("(B)", 'Are published." in its place.')
+        + "</include><aftertext>.</aftertext></para>"))
+    result = amend_document(target, amendment)
+    assert result.all_applied
+    paragraph = result.document.sections[0].children[0]
+    assert paragraph.text == ("Hire staff of the District government; provided, that contracts "
+                              "are limited to procurements that:")
+    assert [(c.number, c.text) for c in paragraph.children] == [
+        ("1-101(1)(A)", "Are necessary; and"), ("1-101(1)(B)", "Are published.")]
+    # when the words replaced do not end the paragraph, where the provisions go is not said
+    target = code(("(1)", "Hire staff of the District government; and train them.", []))
+    result = amend_document(target, amendment)
+    assert (result.report[0].status, result.report[0].reason) == ("not-applied", "unsupported")
+
+
+def test_a_section_the_code_holds_from_emergency_legislation_is_reported() -> None:
+    """A law adding a section with the heading of one created by its emergency version: the
+    codifiers may put it in that place or renumber; billdiff says so and changes nothing."""
+    target = Document.model_validate({
+        "id": "dc-38-502-01", "kind": "statute", "jurisdiction": "District of Columbia",
+        "number": "D.C. Code § 38-502.01", "title": "Certification.",
+        "provenance": {"completeness": "complete", "summary": "t", "sources": [SOURCE]},
+        "sections": [{"id": "sec_38-502.01", "number": "38-502.01",
+                      "heading": "Certification of immunization.",
+                      "text": "*NOTE: This section was created by emergency legislation that "
+                              "will expire on April 12, 2022.*\nA school shall certify.",
+                      "status": "official"}]})
+    amendment = law("<section><num>2</num><text>The Immunization Act of 1979, effective "
+                    "September 28, 1979 (D.C. Law 3-20; D.C. Official Code § 38-501 et seq.), "
+                    "is amended as follows:</text>"
+                    + para("(c)", "A new section 3a is added to read as follows:",
+                           "<section><num>3a</num><heading>Certification of immunization."
+                           "</heading><text>Every school shall certify.</text></section>")
+                    + "</section>")
+    result = amend_document(target, amendment)
+    outcome = result.report[0]
+    assert (outcome.status, outcome.reason) == ("not-applied", "exists")
+    assert "emergency or temporary legislation" in (outcome.why or "")
+    assert "section 3a of its Act" in (outcome.why or "")
+    assert result.document.sections[0].text.endswith("A school shall certify.")
+    # without the banner it is an ordinary section of another document
+    plain = target.model_copy(update={"sections": (target.sections[0].model_copy(
+        update={"text": "A school shall certify."}),)})
+    assert amend_document(plain, amendment).report[0].status == "elsewhere"
+
+
+def test_passim_names_an_act_not_a_section() -> None:
+    amendment = law("<section><num>2</num><text>An Act To establish a code of law for the "
+                    "District of Columbia, approved March 3, 1901 (31 Stat. 1391; D.C. Official "
+                    "Code § 1-101 passim), is amended as follows:</text>"
+                    + para("(d)", "Section 1293 (D.C. Official Code § 1-101) is amended by "
+                                  'striking the word "agency" and inserting the word "office" '
+                                  "in its place.") + "</section>")
+    result = amend_document(BASE, amendment)
+    assert result.all_applied
+    assert texts(result.document)["sec_1-101__para_1"][1] == (
+        '"Agency" means a District office; and')

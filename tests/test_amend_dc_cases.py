@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from billdiff.amend import amend_document
-from billdiff.importers.dc_law import import_dc_law
+from billdiff.importers.dc_law import import_dc_law_marked
 from billdiff.importers.dc_xml import import_dc_xml
 from billdiff.model import (
     Completeness,
@@ -52,9 +52,11 @@ def rows(section: Section) -> list[str]:
     return out
 
 
-def run(case: str) -> tuple[list[str], list[str], object]:
+def run(case: str, *, styled: bool = False) -> tuple[list[str], list[str], object]:
+    """Official rows, billdiff's rows and the result; *styled*: with the law's reference
+    markup, so references are printed in the D.C. Code's style."""
     folder = CASES / case
-    law = import_dc_law(folder / "law.xml", "law")
+    law, markup = import_dc_law_marked(folder / "law.xml", "law")
     after = read_section(folder / "after.xml")
     if (folder / "before.xml").exists():
         target = read_section(folder / "before.xml")
@@ -67,7 +69,7 @@ def run(case: str) -> tuple[list[str], list[str], object]:
             provenance=Provenance(completeness=Completeness.NONE, summary="empty",
                                   sources=(SourceRef(url="https://code.dccouncil.gov/",
                                                      description="D.C. Code"),)))
-    result = amend_document(target, law, new_id="amended")
+    result = amend_document(target, law, new_id="amended", markup=markup if styled else None)
     ours = result.document.sections
     official = after.sections[0]
     if target.sections:
@@ -77,10 +79,11 @@ def run(case: str) -> tuple[list[str], list[str], object]:
     return rows(official), mine, result
 
 
+@pytest.mark.parametrize("styled", [False, True], ids=["law's words", "code style"])
 @pytest.mark.parametrize("case", ["L24-164__47-2853.133", "L24-150__1-1162.23a",
                                   "L25-179__6-507", "L24-85__38-502"])
-def test_exact(case: str) -> None:
-    official, mine, result = run(case)
+def test_exact(case: str, styled: bool) -> None:
+    official, mine, result = run(case, styled=styled)
     assert mine == official
     bearing = [o for o in result.report  # type: ignore[attr-defined]
                if o.status in ("not-applied", "conflict")]
@@ -98,3 +101,11 @@ def test_the_one_difference_is_the_codifiers_rendering_of_a_marked_phrase() -> N
         "requirement shall apply to the establishment located at 1120 9th Street, N.W."]
     assert "<code-cite" in (CASES / "L24-100__7-741.03" / "law.xml").read_text(encoding="utf-8")
     assert result.all_applied  # type: ignore[attr-defined]
+
+
+def test_with_the_laws_markup_the_marked_phrase_is_printed_as_the_code_prints_it() -> None:
+    official, mine, result = run("L24-100__7-741.03", styled=True)
+    assert mine == official
+    styled = [(c.words, c.printed) for o in result.report  # type: ignore[attr-defined]
+              for c in o.styled]
+    assert styled == [("this Part", "this subchapter")]

@@ -230,3 +230,25 @@ def test_targets_and_designations() -> None:
         "(5)", "(e)", "(v)", "(1C)"]
     assert series("(4)", "(6)", 3) == ["(4)", "(5)", "(6)"]
     assert series("(4)", "(7)", 3) is None
+
+
+def test_a_sentence_added_at_the_end_and_two_slips_with_one_reading() -> None:
+    p = one('Subsection (a) is amended by adding a new sentence at the end to read as follows: '
+            '"The term includes a record.".')
+    assert (p.action, p.position, p.new) == (Action.INSERT, "end", "The term includes a record.")
+    # "is amended striking" (no "by") and a capital "And" read as written otherwise
+    p = one('Paragraph (47) is amended striking the period at the end and inserting the phrase '
+            '", or writings." in its place.')
+    assert (p.action, p.old, p.new, p.old_is_mark) == (Action.STRIKE_INSERT, ".", ", or writings.",
+                                                       True)
+    p = one('Subsection (g) is amended by striking the phrase "duties." And inserting the phrase '
+            '"duties, and supervision." in its place.')
+    assert (p.action, p.old, p.new) == (Action.STRIKE_INSERT, "duties.", "duties, and supervision.")
+
+
+def test_passim_is_an_act_not_a_section() -> None:
+    p = one("An Act To establish a code of law for the District of Columbia, approved March 3, "
+            "1901 (31 Stat. 1391; D.C. Official Code § 46-401 passim), is amended as follows:")
+    assert p.action is Action.SCOPE
+    assert [(t.code, t.section, t.chapter, t.scope_only) for t in p.targets] == [
+        ("dc", None, "46", True)]

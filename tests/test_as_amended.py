@@ -7,7 +7,6 @@ import re
 from pathlib import Path
 
 import pytest
-from web_helpers import dump, parse
 
 from billdiff import jsonout
 from billdiff.amend import corpus as amended
@@ -23,6 +22,8 @@ LAW = "mgl-c6-s220-2020"
 
 def text_of(html: str) -> str:
     """Visible text, whitespace collapsed."""
+    from web_helpers import parse
+
     return re.sub(r"\s+", " ", "".join(parse(html).text))
 
 
@@ -72,6 +73,8 @@ NO_LEAD_IN = _doc("s-2", "bill", "S.2", [
 
 @pytest.fixture
 def bills(tmp_path: Path) -> Path:
+    from web_helpers import dump
+
     root = tmp_path / "bills"
     (root / "documents").mkdir(parents=True)
     for doc in (CHAPTER, BILL, NO_LEAD_IN):

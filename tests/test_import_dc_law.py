@@ -9,7 +9,15 @@ from xml.etree import ElementTree as ET
 import pytest
 
 from billdiff.errors import BilldiffError
-from billdiff.importers.dc_law import CODIFY, import_dc_law, parse_dc_law, strip_codify
+from billdiff.importers.dc_law import (
+    CODIFY,
+    CodeCite,
+    import_dc_law,
+    import_dc_law_marked,
+    parse_dc_law,
+    parse_dc_law_marked,
+    strip_codify,
+)
 from billdiff.model import Document, iter_sections
 
 FIXTURES = Path(__file__).parent / "fixtures" / "amend" / "dc"
@@ -79,11 +87,14 @@ def test_the_same_document_with_and_without_the_codifiers_markup(path: Path,
     assert removed > 0, "the fixture should carry codifiers' markup"
     stripped = tmp_path / "law.xml"
     tree.write(stripped, encoding="utf-8", xml_declaration=True)
-    with_markup = import_dc_law(path, "law")
-    without = import_dc_law(stripped, "law")
+    with_markup, refs_with = import_dc_law_marked(path, "law")
+    without, refs_without = import_dc_law_marked(stripped, "law")
     assert with_markup.sections == without.sections
     assert with_markup.model_dump(exclude={"provenance"}) == without.model_dump(
         exclude={"provenance"})
+    # the law's own reference markup read beside it does not depend on them either
+    assert refs_with == refs_without
+    assert import_dc_law(path, "law").sections == with_markup.sections
 
 
 def test_codifiers_text_never_reaches_the_document() -> None:
@@ -142,3 +153,36 @@ def test_bad_input_gives_one_line_errors(tmp_path: Path) -> None:
         import_dc_law(LAWS[0], "Not An Id")
     err = pytest.raises(BilldiffError, import_dc_law, section, "law").value
     assert "\n" not in str(err)
+
+
+def test_the_laws_references_are_recorded_beside_its_words() -> None:
+    doc, markup = import_dc_law_marked(FIXTURES / "L24-100__7-741.03" / "law.xml", "law")
+    assert markup.references("sec_2__para_c__quote_1__para_7") == (
+        CodeCite("code-cite", 41, 50, "this Part", "7|7A|II", "D.C. Code"),)
+    assert (markup.effective, markup.short_title, markup.law, markup.act, markup.bill) == (
+        "2022-03-15", "Department of Health Functions Clarification Temporary Amendment Act of "
+        "2021", "24-100", "24-290", "24-541")
+    by_id = {s.id: s for s, _ in iter_sections(doc.sections)}
+    for section_id, refs in markup.text.items():  # every offset points at its words
+        for ref in refs:
+            assert by_id[section_id].text[ref.start:ref.end] == ref.words
+
+
+def test_offsets_hold_across_joined_texts_headings_and_whitespace() -> None:
+    xml = f"""<document xmlns="{NS}" xmlns:codify="{CODIFY}">
+      <num type="law">99-1</num><heading type="short">Test Act</heading>
+      <section><num>2</num>
+        <heading>Under <cite doc="D.C. Code" path="§1-102">section 2</cite></heading>
+        <text>First  text.</text>
+        <text>Under <code-cite doc="D.C. Code" path="7|16B" codify:value="x"> this
+          act </code-cite>, and <code-cite doc="D.C. Code" path="§1-101"/> nothing.</text>
+      </section>
+    </document>"""
+    doc, markup = parse_dc_law_marked(ET.fromstring(xml), "law")
+    section = doc.sections[0]
+    assert section.text == "First text.\nUnder this act , and nothing."
+    assert markup.references("sec_2") == (
+        CodeCite("code-cite", 18, 26, "this act", "7|16B", "D.C. Code"),)
+    assert section.heading == "Under section 2"
+    assert markup.references("sec_2", "heading") == (
+        CodeCite("cite", 6, 15, "section 2", "§1-102", "D.C. Code"),)

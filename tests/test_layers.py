@@ -19,15 +19,18 @@ PACKAGE = Path(__file__).resolve().parent.parent / "billdiff"
 #: its own layer inside its own package (``importers.ma_bill`` builds on ``importers.plain``).
 LAYERS: dict[str, int] = {
     # no project imports, or only each other's
-    "billdiff": 0, "billdiff.wording": 0, "billdiff.settings": 0, "billdiff.normalize": 0,
+    "billdiff": 0, "billdiff.wording": 0, "billdiff.normalize": 0,
     "billdiff.ids": 0, "billdiff.urls": 0,
     # errors a person can act on; the schema
     "billdiff.errors": 1, "billdiff.model": 1,
-    # the capped file reader and writer, the engines
-    "billdiff.files": 2, "billdiff.match": 2, "billdiff.diff": 3,
+    # the settings registry (its errors are BilldiffErrors); the capped file reader and
+    # writer, the engines
+    "billdiff.settings": 2, "billdiff.files": 2, "billdiff.match": 2, "billdiff.diff": 3,
     # reading corpus files (through their cache) and official texts
     "billdiff.cache": 3, "billdiff.load": 4,
     "billdiff.importers": 5, "billdiff.align": 5,
+    # a copy of the bundled dossier to edit (billdiff init)
+    "billdiff.scaffold": 5,
     # pairing and diffing documents; fetching official texts
     "billdiff.compare": 6, "billdiff.fetch": 6,
     # what a comparison means; applying amending instructions
@@ -38,10 +41,14 @@ LAYERS: dict[str, int] = {
     "billdiff.factsheet": 9,
     # the doors
     "billdiff.web.state": 10, "billdiff.web.security": 10, "billdiff.web.limits": 10,
-    "billdiff.web.errors": 10,
+    "billdiff.web.errors": 10, "billdiff.web.live": 10, "billdiff.web.caching": 10,
+    "billdiff.web.paths": 10,
     "billdiff.web.pages": 11, "billdiff.web.api": 11, "billdiff.web.draft": 11,
-    "billdiff.web.factsheet": 11, "billdiff.web.build": 11,
-    "billdiff.web": 12, "billdiff.cli": 13, "billdiff.__main__": 14,
+    "billdiff.web.factsheet": 11, "billdiff.web.health": 11,
+    "billdiff.web": 12,
+    # what serves the app and what publishes it as files
+    "billdiff.web.build": 13, "billdiff.gunicorn_conf": 13, "billdiff.web.serve": 14,
+    "billdiff.cli": 15, "billdiff.__main__": 16,
 }
 
 

@@ -6,7 +6,9 @@ Public API (see ``docs/amend.md``):
   :class:`AmendResult` (``.document``, ``.report``, ``.changes``, ``.all_applied``,
   ``.report_text()``, ``.report_json()``);
 - :func:`read_instructions` (an amendment document -> its :class:`Instruction` records) and
-  :func:`parse_instruction` (one sentence), for tools that only read.
+  :func:`parse_instruction` (one sentence), for tools that only read;
+- :mod:`billdiff.amend.style`: the codification style step (a D.C. law's marked references
+  printed as the D.C. Code prints them), on when ``amend_document`` gets ``markup=``.
 
 Framework-free: nothing here imports Flask or click.
 """
@@ -22,10 +24,12 @@ from billdiff.amend.instructions import (
     read_instructions,
 )
 from billdiff.amend.report import report_json, report_text
+from billdiff.amend.style import Change
 
 __all__ = [
     "Action",
     "AmendResult",
+    "Change",
     "CountRule",
     "Instruction",
     "Outcome",

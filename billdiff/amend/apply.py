@@ -61,6 +61,15 @@ from billdiff.amend.instructions import (
     Target,
     read_instructions,
 )
+from billdiff.amend.style import (
+    Change,
+    Place,
+    chapter_digits,
+    inside_from,
+    law_index,
+    render,
+    title_of,
+)
 from billdiff.amend.tree import (
     Edit,
     Mark,
@@ -72,6 +81,7 @@ from billdiff.amend.tree import (
     phrase_pattern,
 )
 from billdiff.errors import BilldiffError
+from billdiff.importers.dc_law import CodeCite, LawMarkup
 from billdiff.model import (
     ID_PATTERN,
     Completeness,
@@ -112,6 +122,9 @@ class Outcome:
     matches: int | None = None
     #: The top-level section addressed (``7-741.03``, ``220``), when known.
     section: str | None = None
+    #: References in the inserted text printed in the D.C. Code's style (see
+    #: :mod:`billdiff.amend.style`): the law's words, what was printed, the rule.
+    styled: tuple[Change, ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """Plain data for ``report_json``."""
@@ -125,6 +138,8 @@ class Outcome:
             "where": list(self.where), "numbers": list(self.numbers),
             "conflict_with": self.conflict_with, "matches": self.matches,
             "target_section": self.section,
+            "styled": [{"words": c.words, "printed": c.printed, "rule": c.rule}
+                       for c in self.styled],
         }
 
 
@@ -242,7 +257,8 @@ def _default_id(target: Document, amendments: Sequence[Document]) -> str:
 class _Applier:
     """Applies instructions, one at a time, to the working copy of one target document."""
 
-    def __init__(self, target: Document, amendments: Sequence[Document]) -> None:
+    def __init__(self, target: Document, amendments: Sequence[Document],
+                 markup: Mapping[str, LawMarkup] | None = None) -> None:
         self.target = target
         self.root = build(target)
         self.labels = labels_in_text(target)
@@ -255,6 +271,12 @@ class _Applier:
         self.instructions: dict[str, Instruction] = {}
         #: Lead-ins located so far: their ids (outermost first) -> where they are.
         self.scopes: dict[tuple[str, ...], _Located] = {}
+        #: The amendments' own reference markup, by amendment id: printed in the D.C. Code's
+        #: style when the target is the D.C. Code (see :mod:`billdiff.amend.style`).
+        self.markup = dict(markup or {}) if self.dc else {}
+        self.index = {k: law_index(v) for k, v in self.markup.items()}
+        #: What the style step printed for the instruction being applied.
+        self.styled: list[Change] = []
 
     # ------------------------------------------------------------------ outcomes
     def apply(self, ins: Instruction) -> Outcome | None:
@@ -262,6 +284,7 @@ class _Applier:
         self.instructions[ins.id] = ins
         if ins.action is Action.SCOPE:
             return None
+        self.styled = []
         try:
             elsewhere = self._elsewhere(ins)
             if elsewhere is not None:
@@ -277,9 +300,16 @@ class _Applier:
                            matches=fail.matches, section=self._section_named(ins))
         for node in changed:
             node.touch(ins.id)
+        styled = tuple(dict.fromkeys(self.styled))  # words inserted at several places: once
+        if styled and changed:
+            shown = "; ".join(f"'{c.words[:80]}' as '{c.printed}'" for c in styled[:6])
+            more = f" and {len(styled) - 6} more" if len(styled) > 6 else ""
+            changed[0].notes.append(
+                f"References in the text {ins.id} inserts are printed as the D.C. Code prints "
+                f"them, from the law's own markup and citations: {shown}{more}.")
         return Outcome(ins, "applied", where=tuple(n.id for n in changed),
                        numbers=tuple(n.number() or n.id for n in changed),
-                       section=section or self._section_named(ins))
+                       section=section or self._section_named(ins), styled=styled)
 
     def _section_named(self, ins: Instruction) -> str | None:
         for t in reversed((*ins.context, *ins.targets)):
@@ -322,6 +352,8 @@ class _Applier:
             # new sections: only a document that is a whole title of the Code takes them
             scopes = [t for t in chain if t.code == "dc" and t.scope_only]
             named = {t.chapter for t in scopes if t.chapter}
+            if self._superseded(ins):
+                return None  # it may be for a section this document holds (see _superseded)
             if not cov.titles:
                 held = [f"§ {n.designation}" for n in self.root.live_children()]
                 what = ", ".join(held[:3]) + (" ..." if len(held) > 3 else "") or "no section"
@@ -548,6 +580,19 @@ class _Applier:
                 raise _Fail("unsupported", "a range of provisions for words is not applied")
             slots = self._slots(here)
             plans.extend(self._find(ins, here, slots))
+        provisions: list[Section] = []
+        if ins.content:
+            # inserted words that run on into quoted provisions: those become the
+            # subdivisions of the provision, so the words must end its text, and it must have
+            # none yet (otherwise where they go is not said)
+            node, fld, _start, end = plans[0]
+            if len(plans) != 1 or fld != "text" or node.live_children() or \
+                    end != len(node.text.rstrip()):
+                raise _Fail("unsupported", "the inserted words run on into quoted provisions, "
+                            f"but the words replaced do not end {self._label(node)}, or it "
+                            "has subdivisions already, so where they go is not said",
+                            where=[node])
+            provisions = self._content_of(ins, node)
         # apply, from the end of each text so earlier positions stay right
         plans.sort(key=lambda p: (id(p[0]), p[1], -p[2]))
         changed: list[Node] = []
@@ -555,6 +600,11 @@ class _Applier:
             self._splice(ins, node, fld, start, end)
             if node not in changed:
                 changed.append(node)
+        for section in provisions:
+            node = plans[0][0]
+            child = self._graft(section, node, "", ins)
+            node.children.append(child)
+            changed.append(child)
         return [n for n in self._doc_order(changed)]
 
     def _doc_order(self, nodes: list[Node]) -> list[Node]:
@@ -591,7 +641,8 @@ class _Applier:
                     raise self._conflict(mark.instruction, f"{what} in {self._label(node)} "
                                          f"{was} inserted", where=[node])
         if rule.kind == "once":
-            if len(hits) > 1 and ins.old_is_mark:
+            if len(hits) > 1 and (ins.old_is_mark or (ins.action is Action.STRIKE
+                                                      and needle.strip() in ("and", "or"))):
                 last = self._ending(hits, slots)
                 if last is not None:
                     return [last]
@@ -687,7 +738,7 @@ class _Applier:
 
     def _splice(self, ins: Instruction, node: Node, fld: str, start: int, end: int) -> None:
         text = (node.heading or "") if fld == "heading" else node.text
-        new = ins.new or ""
+        new = self._styled_words(ins, node, ins.new or "")
         if ins.action is Action.STRIKE:
             new = ""
             # take one space with the words when two would meet, or one before a mark
@@ -871,14 +922,101 @@ class _Applier:
         full = {s.number for s in out if s.text.strip() or s.children}
         return [s for s in out if s.text.strip() or s.children or s.number not in full]
 
-    def _content_of(self, ins: Instruction) -> list[Section]:
+    def _content_of(self, ins: Instruction, node: Node) -> list[Section]:
+        """The provisions *ins* inserts at or under *node*, in the D.C. Code's style when the
+        amendment's markup is known (see :meth:`_styled_sections`)."""
         content = self._flat_content(ins.content)
         if not content and ins.new:
-            content = [Section(id="new_text", text=ins.new, status=TextStatus.OFFICIAL,
+            new = self._styled_words(ins, node, ins.new)
+            content = [Section(id="new_text", text=new, status=TextStatus.OFFICIAL,
                                number=_label_of(ins.new))]
+        elif content:
+            content = self._styled_sections(ins, node, content)
         if not content:
             raise _Fail("unsupported", "the instruction quotes no text to insert")
         return content
+
+    # ------------------------------------------------------------------ codification style
+    def _place(self, ins: Instruction, node: Node, evidence: Sequence[tuple[str, Sequence[
+            CodeCite]]]) -> Place:
+        """Where text inserted at or under *node* lands in the Code, as the target and the
+        law say (see :class:`billdiff.amend.style.Place`); *evidence*: the texts inserted and
+        their references."""
+        top = node
+        while top.parent is not None and top.parent is not self.root:
+            top = top.parent
+        section = top.designation if top is not self.root and _is_code_number(
+            top.designation) else None
+        title = title_of(section) if section else None
+        if title is None:
+            named = {t.chapter for t in (*ins.context, *ins.targets)
+                     if t.code == "dc" and t.chapter}
+            for t in (*ins.context, *ins.targets):
+                cited = title_of(t.section) if t.code == "dc" and t.section else None
+                if cited is not None:
+                    named.add(cited)
+            titles = named or set(self.coverage.titles)
+            title = next(iter(titles)) if len(titles) == 1 else None
+        place = Place(section=section, title=title)
+        context = [t.words for t in (*ins.context, *ins.targets)]
+        paths: list[tuple[str, ...]] = []
+        for text, refs in evidence:
+            paths.extend(inside_from(refs, text, context))
+        return place.knowing(paths)
+
+    def _styled_words(self, ins: Instruction, node: Node, words: str) -> str:
+        """Quoted words of *ins* (``inserting the phrase "..."``) in the Code's style."""
+        markup = self.markup.get(ins.amendment)
+        if markup is None or not words:
+            return words
+        refs = _quote_refs(ins.text, words, (*markup.references(ins.section_id),
+                                             *markup.references(ins.section_id, "heading")))
+        place = self._place(ins, node, [(words, refs)])
+        # the words an instruction quotes carry no markup in the law's English (law-xml
+        # puts it only in the codifiers' copy of them): read their citations as written
+        result = render(words, refs, place, markup, index=self.index.get(ins.amendment, {}))
+        self.styled.extend(result.changes)
+        return result.text
+
+    def _styled_sections(self, ins: Instruction, node: Node, content: list[Section]
+                         ) -> list[Section]:
+        """Quoted provisions of *ins* with their text and headings in the Code's style."""
+        markup = self.markup.get(ins.amendment)
+        if markup is None:
+            return content
+        evidence: list[tuple[str, Sequence[CodeCite]]] = []
+        stack = list(content)
+        while stack:
+            section = stack.pop()
+            evidence.append((section.text, markup.references(section.id)))
+            if section.heading:
+                evidence.append((section.heading, markup.references(section.id, "heading")))
+            stack.extend(section.children)
+        place = self._place(ins, node, evidence)
+        # whole sections the law adds: their "the effective date of this section" is the law's
+        new = ins.action is Action.ADD and bool(re.match(
+            r"(?:section|chapter|subchapter|part|subpart|title|subtitle)s?$", ins.unit or ""))
+
+        def styled(section: Section) -> Section:
+            # quoted provisions carry the law's markup: what it leaves unmarked stays
+            index = None
+            text = render(section.text, markup.references(section.id), place, markup,
+                          new_section=new, index=index)
+            heading = section.heading
+            changes = list(text.changes)
+            if heading:
+                done = render(heading, markup.references(section.id, "heading"), place, markup,
+                              new_section=new, index=index)
+                heading = done.text
+                changes.extend(done.changes)
+            kids = tuple(styled(c) for c in section.children)
+            self.styled.extend(changes)
+            if not changes and kids == section.children:
+                return section
+            return section.model_copy(update={"text": text.text, "heading": heading,
+                                              "children": kids})
+
+        return [styled(s) for s in content]
 
     def _graft(self, section: Section, parent: Node, parent_number: str, ins: Instruction,
                reuse: dict[str, str] | None = None) -> Node:
@@ -918,7 +1056,7 @@ class _Applier:
         return ident
 
     def _replace(self, ins: Instruction, located: list[_Located]) -> list[Node]:
-        content = self._content_of(ins)
+        content = self._content_of(ins, located[0].node)
         if len(located) == 1 and len(content) > 1 and located[0].part is None and all(
                 (_designation_of(c) or "").startswith("(") for c in content):
             # "Section 5 is amended to read as follows:" quoting its subsections only: the
@@ -1057,12 +1195,61 @@ class _Applier:
                             f"does not follow {self._label(node)}", where=[node])
         return out
 
+    def _superseded(self, ins: Instruction) -> list[tuple[Section, Node]]:
+        """New sections of *ins* that the document may already hold as text of an emergency or
+        temporary act: a top-level section with the same heading whose text carries the Code's
+        banner "This section was created by (includes amendments by) emergency legislation".
+        The emergency, temporary and permanent versions of a D.C. law enact the same sections,
+        and the codifiers usually put the later one's text in the earlier one's place; but the
+        Code number is theirs to give (they number a new part's sections in order, so a heading
+        can move), so such an instruction is reported, never applied by guess."""
+        if not self.dc:
+            return []
+        chain = (*ins.context, *ins.targets)
+        titles = {t.chapter for t in chain if t.code == "dc" and t.chapter}
+        temporary = [n for n in self.root.live_children() if _TEMPORARY_BANNER.search(n.text)
+                     and (not titles or title_of(n.designation) in titles)]
+        if not temporary:
+            return []
+        out: list[tuple[Section, Node]] = []
+        content = self._flat_content(ins.content)
+        for section in content:
+            heading = _plain_heading(section.heading)
+            found = [n for n in temporary if heading and _plain_heading(n.heading) == heading]
+            if len(found) == 1:
+                out.append((section, found[0]))
+        if out or not content:
+            return out
+        # a section created by an emergency act, and new sections added to the Act (cited
+        # "§ X et seq.") whose chapter it is in: the permanent law may renumber or rename them
+        firsts = [m.group(1) for t in chain if t.code == "dc" and t.scope_only
+                  for m in re.finditer(r"§\s?(\d+[A-Z]?-\d{3,}[0-9A-Za-z.]*),? et seq", t.words)]
+        for node in temporary:
+            digits = chapter_digits(node.designation)
+            if digits is not None and _CREATED_BANNER.search(node.text) and any(
+                    title_of(f) == title_of(node.designation) and chapter_digits(f) == digits
+                    for f in firsts):
+                out.append((content[0], node))
+        return out
+
     def _add(self, ins: Instruction, located: list[_Located]) -> list[Node]:
         if len(located) != 1:
             raise _Fail("unsupported", "provisions added to several places at once")
         here = located[0]
         parent = here.node
-        content = self._content_of(ins)
+        if parent is self.root and self.dc:
+            superseded = self._superseded(ins)
+            if superseded:
+                section, node = superseded[0]
+                alike = _plain_heading(section.heading) == _plain_heading(node.heading)
+                what = (f"a section with the same heading again, as section "
+                        f"{_designation_of(section) or '?'} of its Act" if alike else
+                        "new sections of the Act in whose chapter it is")
+                raise _Fail("exists", f"{self._label(node)} (\"{node.heading}\") holds the text "
+                            f"of emergency or temporary legislation, and this law enacts {what}; "
+                            "whether one takes the place of that text, and under which Code "
+                            "number, is the codifiers' to say", where=[n for _, n in superseded])
+        content = self._content_of(ins, parent)
         wanted_all = list(ins.designations)
         prefixes = [""] * len(content)
         if wanted_all and len(content) == 1 and len(wanted_all) == 1:
@@ -1308,6 +1495,36 @@ class _Applier:
 # ---------------------------------------------------------------------------------- helpers
 
 
+#: The D.C. Code's banner on a section whose text is an emergency or temporary act's.
+_TEMPORARY_BANNER = re.compile(r"^\s*\*NOTE: This section (?:was created by|includes amendments "
+                               r"by) (?:emergency|temporary)(?: and temporary)? legislation",
+                               re.MULTILINE)
+
+
+_CREATED_BANNER = re.compile(r"^\s*\*NOTE: This section was created by (?:emergency|temporary)",
+                             re.MULTILINE)
+
+
+def _plain_heading(heading: str | None) -> str:
+    return " ".join((heading or "").split()).rstrip(".").lower()
+
+
+def _quote_refs(text: str, words: str, refs: Sequence[CodeCite]) -> tuple[CodeCite, ...]:
+    """The references inside the one quotation of *text* that reads *words*, with offsets
+    into *words*; none when *words* is not quoted exactly once (then nothing is printed)."""
+    if not refs:
+        return ()
+    places = [m.start() for m in re.finditer(re.escape(words), text)
+              if m.start() > 0 and text[m.start() - 1] in "\"“"
+              and text[m.end():m.end() + 1] in ("\"", "”")]
+    if len(places) != 1:
+        return ()
+    start, end = places[0], places[0] + len(words)
+    return tuple(CodeCite(r.element, r.start - start, r.end - start, r.words, r.path, r.doc)
+                 for r in refs if start <= r.start and r.end <= end
+                 and text[r.start:r.end] == r.words)
+
+
 def _joins_word(new: str) -> bool:
     """Inserted words that need a space before them (not ``, or`` or ``;``)."""
     return bool(new) and (new[0].isalnum() or new[0] in "(\"“'‘§$")
@@ -1421,7 +1638,8 @@ def _top_labels(amendment: Document, section_ids: set[str]) -> list[str]:
 
 
 def amend_document(target: Document, amendment: Document | Sequence[Document], *,
-                   new_id: str | None = None) -> AmendResult:
+                   new_id: str | None = None,
+                   markup: LawMarkup | Mapping[str, LawMarkup] | None = None) -> AmendResult:
     """Apply the instructions of *amendment* (one document, or several in order) to *target*.
 
     Returns an :class:`AmendResult`: ``.document`` (``new_id``, default
@@ -1430,8 +1648,15 @@ def amend_document(target: Document, amendment: Document | Sequence[Document], *
     not applied (why), conflict (with which earlier instruction), elsewhere), ``.changes``
     (section id -> the instructions that changed it) and ``.all_applied``.
 
+    *markup*: a D.C. law's own reference markup (:class:`~billdiff.importers.dc_law.
+    LawMarkup`, from :func:`~billdiff.importers.dc_law.import_dc_law_marked`), or a mapping
+    from amendment id to it.  When given and the target is the D.C. Code, the references in
+    the text inserted are printed as the Code prints them (:mod:`billdiff.amend.style`; each
+    outcome's ``styled`` lists them).  Without it the law's words are inserted as they are.
+
     Raises :class:`BilldiffError` only for bad input (an invalid ``new_id``, a document
-    amended by itself); an instruction that cannot be applied is reported, never raised.
+    amended by itself, markup for several amendments not keyed by their ids); an instruction
+    that cannot be applied is reported, never raised.
     """
     amendments = [amendment] if isinstance(amendment, Document) else list(amendment)
     if not amendments:
@@ -1446,7 +1671,12 @@ def amend_document(target: Document, amendment: Document | Sequence[Document], *
         raise BilldiffError(f"invalid document id {ident!r}", where="--id",
                             fix="use lower-case letters, digits, '.', '_' and '-' "
                                 "(at most 120 characters)")
-    applier = _Applier(target, amendments)
+    if isinstance(markup, LawMarkup):
+        if len(amendments) != 1:
+            raise BilldiffError("one law's markup given for several amendments",
+                                fix="give markup as a mapping from amendment id to its markup")
+        markup = {amendments[0].id: markup}
+    applier = _Applier(target, amendments, markup)
     instructions: list[Instruction] = []
     report: list[Outcome] = []
     for a in amendments:

@@ -346,7 +346,7 @@ _ANCHOR = _operand_re("a", punct_article="the")
 # one clause of "is amended by <clause>, and by <clause>"; the groups say what it is
 _STRIKE_INSERT = re.compile(
     rf"striking(?: out)? {_OLD}(?: at the end)?(?:,? {_COUNT.format(name='c1')})?,?"
-    rf"(?: and|, and) (?:inserting|substituting|adding|insert)(?: {_IN_PLACE})? {_NEW}"
+    rf"(?: [Aa]nd|, [Aa]nd) (?:inserting|substituting|adding|insert)(?: {_IN_PLACE})? {_NEW}"
     rf"(?:,? {_COUNT.format(name='c2')})?(?: {_IN_PLACE})?$")
 _STRIKE = re.compile(
     rf"striking(?: out)? {_OLD}(?P<oend2> at the end)?(?:,? {_COUNT.format(name='c1')})?$")
@@ -361,6 +361,11 @@ _INSERT_ANCHOR_FOLLOWING = re.compile(
     rf"(?:,? {_COUNT.format(name='c1')})?,? {_FOLLOWING}$")
 _ADD_AT = re.compile(
     rf"(?:adding|inserting) {_NEW} at the (?P<pos>end|beginning)(?: thereof)?$")
+#: "adding a new sentence at the end to read as follows: "X"": words added at the end.
+_ADD_SENTENCE = re.compile(
+    r"(?:adding|inserting) (?:a )?new sentences? at the (?P<pos>end|beginning)(?: thereof)?"
+    r"(?: of the (?:paragraph|subsection|subparagraph|section|provision))?"
+    r",? (?:to read|which reads?|that reads?) as follows:? «(?P<q>\d+)»$")
 _ADD_AT_FOLLOWING = re.compile(
     rf"(?:adding|inserting)(?: at the (?P<pos>end|beginning)(?: thereof)?)? {_FOLLOWING}"
     rf"(?: at the (?P<pos2>end|beginning)(?: thereof)?)?$")
@@ -411,7 +416,7 @@ def is_instruction(text: str) -> bool:
 
 _CODE_CITE = re.compile(
     r"D\.\s?C\.\s?(?:Official )?Code,?\s*(?:§§?\s*)?(?P<cite>\d+[A-Z]?(?::\d+[A-Z]?)?-"
-    r"[0-9A-Za-z.:]*[0-9A-Za-z](?:\([A-Za-z0-9.\-]{1,15}\))*)(?P<seq>,? et seq\.?)?")
+    r"[0-9A-Za-z.:]*[0-9A-Za-z](?:\([A-Za-z0-9.\-]{1,15}\))*)(?P<seq>,? et seq\.?|,? passim\b)?")
 _CODE_SECTION = re.compile(
     rf"^(?:the )?(?:(?P<part>lead[- ]in (?:language|text)|introductory (?:language|text)|"
     rf"section heading|heading) (?:of|for|to|in) )?[Ss]ection "
@@ -821,6 +826,9 @@ def _parse(text: str) -> list[Parsed]:
             return _clauses(rest[3:], quotes, new_tail, targets)
         if rest.startswith("by"):
             return _clauses(rest[2:].strip(), quotes, new_tail, targets)
+        if re.match(r"(?:striking|inserting|adding) ", rest):
+            # "is amended striking ...": a slip of the drafting with one reading ("by" left out)
+            return _clauses(rest, quotes, new_tail, targets)
         return _unparsed(f"cannot read what follows 'is amended': {rest[:80]!r}")
     if verb == "repealed":
         if rest:
@@ -1050,6 +1058,10 @@ def _clause(clause: str, quotes: list[str], new_tail: str | None, targets: list[
         new, _ = _operand("n", quotes, m, "n")
         return [Parsed(Action.INSERT, targets=tt, new=new,
                        position="end" if m.group("pos") == "end" else "beginning")]
+    m = _ADD_SENTENCE.fullmatch(c)
+    if m:
+        return [Parsed(Action.INSERT, targets=tt, new=quotes[int(m.group("q"))],
+                       position="end" if m.group("pos") == "end" else "beginning")]
     m = _ADD_PROVISION_AT.fullmatch(c)
     if m:
         try:
@@ -1149,6 +1161,15 @@ class _Walker:
                 self.walk(section.children, context, scope)
                 continue
             parsed = parse_instruction(words)
+            run_on = _run_on(section, words) if parsed[0].action is Action.UNPARSED else None
+            if run_on is not None:
+                sentence, provisions = run_on
+                again = parse_instruction(sentence)
+                if len(again) == 1 and again[0].action in (Action.STRIKE_INSERT,
+                                                            Action.INSERT) and again[0].new:
+                    self.out.append(self._make(section, again[0], context, scope, 0,
+                                               provisions, text=sentence))
+                    continue
             if parsed[0].action is Action.UNPARSED:
                 instruction = self._make(section, parsed[0], context, scope, 0)
                 self.out.append(instruction)
@@ -1219,18 +1240,54 @@ class _Walker:
         return tuple(following), last
 
     def _make(self, section: Section, p: Parsed, context: tuple[Target, ...],
-              scope: tuple[str, ...], k: int, content: tuple[Section, ...] = ()
-              ) -> Instruction:
+              scope: tuple[str, ...], k: int, content: tuple[Section, ...] = (),
+              text: str | None = None) -> Instruction:
         ident = f"{self.amendment.id}:{section.id}" + (f"#{k + 1}" if k else "")
         return Instruction(
             id=ident, amendment=self.amendment.id, section_id=section.id,
-            number=section.number, text=_words_of(section) or section.text, action=p.action,
+            number=section.number, text=text or _words_of(section) or section.text,
+            action=p.action,
             targets=p.targets,
             context=context, scope=scope, old=p.old, new=p.new, position=p.position,
             anchor_target=p.anchor_target, count=p.count, content=content,
             designations=p.designations, designations_through=p.designations_through,
             unit=p.unit, reason=p.reason, lines=section.lines, whole=p.whole,
             old_is_mark=p.old_is_mark)
+
+
+def _run_on(section: Section, words: str) -> tuple[str, tuple[Section, ...]] | None:
+    """An inserted phrase whose quotation runs on into quoted provisions: ``... inserting the
+    phrase "government; provided further, that ... procurements that:`` then the quoted
+    subparagraphs, the last of them ending ``... identified." in its place.`` (or the closing
+    ``" in its place.`` after them).  Returns the sentence with its quotation closed where the
+    words end, and the quoted provisions (which follow the inserted words as subdivisions),
+    the closing words taken off the last one; None for anything else."""
+    quotes = [c for c in section.children if is_quote(c)]
+    if len(quotes) != 1 or not quotes[0].children or quotes[0].text.strip():
+        return None
+    closing = [c for c in section.children if re.fullmatch(r"aftertext_\d+",
+                                                             _last_segment(c.id))]
+    provisions = quotes[0].children
+    tail = closing[0].text.strip() if len(closing) == 1 else ""
+    if tail[:1] not in ('"', "”"):
+        # the closing mark ends the last quoted provision's text
+        path: list[Section] = [provisions[-1]]
+        while path[-1].children:
+            path.append(path[-1].children[-1])
+        m = re.fullmatch(r"(?s)(.*?)[\"”]\s*(in (?:its|their) place\.?)", path[-1].text.strip())
+        if m is None or not m.group(1).strip():
+            return None
+        tail = f'" {m.group(2)}'
+        fixed = path[-1].model_copy(update={"text": m.group(1).rstrip()})
+        for parent in reversed(path[:-1]):
+            fixed = parent.model_copy(update={"children": (*parent.children[:-1], fixed)})
+        provisions = (*provisions[:-1], fixed)
+    sentence = f"{words.rstrip()}{tail}"
+    try:
+        quoted_spans(_normalize(sentence))
+    except QuoteError:
+        return None
+    return sentence, tuple(provisions)
 
 
 def read_instructions(amendment: Document) -> tuple[Instruction, ...]:

@@ -28,6 +28,9 @@ def _line(outcome: Outcome) -> list[str]:
     if outcome.status == "applied":
         where = ", ".join(outcome.numbers) or ", ".join(outcome.where)
         out.append(f"    -> {ins.action.value}: {where}")
+        for change in outcome.styled:
+            out.append(f"    printed as the D.C. Code prints it: {_clip(change.words, 70)!r} "
+                       f"as {change.printed!r}")
     else:
         out.append(f"    -> {outcome.why}")
     return out

@@ -114,7 +114,23 @@ def dump_document(doc: Document) -> str:
 
     Strings that YAML 1.1 would read as something else (``1.10``, ``220``, ``NO``,
     ``2025-01-13``) are quoted by ``safe_dump``, so the file loads back identical through
-    :func:`billdiff.load.read_yaml`.
+    :func:`billdiff.load.read_yaml`.  A string holding one of YAML's other line breaks (NEL
+    U+0085, LS U+2028, PS U+2029) is written double-quoted, where they are escapes
+    (``\\N``, ``\\L``, ``\\P``): written raw, PyYAML's single-quoted style folds a NEL into a
+    space on reading.
     """
     data = doc.model_dump(mode="json", exclude_defaults=True)
-    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100)
+    return yaml.dump(data, Dumper=_DocumentDumper, sort_keys=False, allow_unicode=True,
+                     width=100)
+
+
+class _DocumentDumper(yaml.SafeDumper):
+    """``safe_dump``'s dumper, with YAML's non-ASCII line breaks always escaped."""
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    style = '"' if any(c in value for c in "\x85\u2028\u2029") else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_DocumentDumper.add_representer(str, _represent_str)

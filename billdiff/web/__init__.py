@@ -1,102 +1,121 @@
-"""The web app: an app factory, blueprints for the pages, the JSON API and the fact sheets.
+"""The web app: an app factory, blueprints for the pages, the JSON API, the fact sheets, the
+health check and the status page.
 
 Configuration is layered, each layer overriding the one before:
 
-1. defaults (:data:`DEFAULTS`);
-2. ``BILLDIFF_*`` environment variables (:data:`ENV_VARS`);
+1. the settings registry (:data:`billdiff.settings.SETTINGS`): each setting with a ``config``
+   key gives its default, or its ``BILLDIFF_*`` environment variable's value, parsed once by
+   :func:`billdiff.settings.current` (a bad value stops the app with a one-line
+   :class:`ConfigError` naming the variable);
+2. the app's fixed keys (:data:`FIXED`: cookies, CSRF, form limits);
 3. the *test_config* dict passed to :func:`create_app`.
 
+:data:`DEFAULTS` and :data:`ENV_VARS` are derived from the registry (for reading, not editing).
+
 ``ENV = "production"`` (``BILLDIFF_ENV=production``) turns on the production checks: the app
-refuses to start without a ``SECRET_KEY`` of at least 32 bytes, debug is off, the session cookie
-is ``Secure``, and responses carry ``Strict-Transport-Security``.
+refuses to start without a ``SECRET_KEY`` of at least 32 bytes, without a public ``https://``
+``SITE_URL`` that fact sheets can print (not this computer), or on a corpus with errors; debug
+is off, the session cookie is ``Secure``, responses carry ``Strict-Transport-Security``, and the
+site URL's host is trusted.  In any environment an organisation file (``FACTSHEET_ORG``) is
+checked at start, and the corpus is validated at start and watched while the site runs
+(:mod:`billdiff.web.live`): the site keeps serving the last good corpus when its files break.
+A development server started on a corpus with errors shows the status page (503) until the
+files are fixed.
 """
 
 from __future__ import annotations
 
 import gc
+import ipaddress
 import logging
-import os
 import secrets
 from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
-from flask import Flask
+from flask import Flask, Response, request
 
 from billdiff import settings
-from billdiff.load import load_corpus
+from billdiff.errors import BilldiffError
 from billdiff.render import configure
+from billdiff.settings import SETTINGS, SettingError
+from billdiff.web.live import LiveCorpus, Loaded, refreeze
 from billdiff.web.state import RequestUrls, get_corpus
 
-__all__ = ["ConfigError", "create_app", "get_corpus", "is_production"]
+__all__ = ["DEFAULTS", "ENV_VARS", "ConfigError", "create_app", "get_corpus", "is_production",
+           "start_pdf_worker"]
 
 log = logging.getLogger("billdiff.web")
 
-MIB = 1024 * 1024
 MIN_SECRET_BYTES = 32
 
-DEFAULTS: dict[str, Any] = {
-    "ENV": "development",
-    "BILLS_DIR": None,  # None: settings.bills_dir() (BILLDIFF_BILLS or the bundled dossier)
-    "SECRET_KEY": None,
-    "MAX_CONTENT_LENGTH": 2 * MIB,
-    "MAX_FORM_MEMORY_SIZE": 2 * MIB,
+#: The app's own keys, not settings a deployment changes.
+FIXED: dict[str, Any] = {
     "MAX_FORM_PARTS": 200,
-    "TRUSTED_HOSTS": ["localhost", "127.0.0.1"],
     "CSRF_ENABLED": True,
     "SESSION_COOKIE_HTTPONLY": True,
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_SECURE": False,
     "HSTS_SECONDS": 31_536_000,
     "JSON_SORT_KEYS": False,
-    "FACTSHEET_RENDERS_PER_MINUTE": 10,
-    "PROXY_HOPS": 0,
 }
 
-#: Environment variable -> (config key, parser).
+#: Every configuration key and its default: the registry's (derived) and the fixed ones.
+DEFAULTS: dict[str, Any] = {
+    **{s.config: s.default for s in SETTINGS if s.config}, **FIXED,
+}
+#: Environment variable -> (configuration key, parser), derived from the registry.
 ENV_VARS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "BILLDIFF_ENV": ("ENV", str.strip),
-    "BILLDIFF_BILLS": ("BILLS_DIR", str),
-    "BILLDIFF_SECRET_KEY": ("SECRET_KEY", str),
-    "BILLDIFF_TRUSTED_HOSTS": ("TRUSTED_HOSTS", lambda v: [h.strip() for h in v.split(",")
-                                                          if h.strip()]),
-    "BILLDIFF_MAX_CONTENT_LENGTH": ("MAX_CONTENT_LENGTH", int),
-    "BILLDIFF_SITE_URL": ("SITE_URL", str.strip),
-    "BILLDIFF_FACTSHEET_ORG": ("FACTSHEET_ORG", str),
-    "BILLDIFF_PDF_RENDERS_PER_MINUTE": ("FACTSHEET_RENDERS_PER_MINUTE", lambda v: _count(v)),
-    "BILLDIFF_PROXY_HOPS": ("PROXY_HOPS", lambda v: _count(v)),
+    s.env: (s.config, s.parse) for s in SETTINGS if s.config
 }
 
+#: The app cannot start with this configuration (one line: what, where, how to fix it).
+ConfigError = SettingError
 
-def _count(raw: str) -> int:
-    """A whole number, 0 or more."""
-    value = int(raw)
-    if value < 0:
-        raise ValueError("must be 0 or more")
-    return value
-
-
-class ConfigError(RuntimeError):
-    """The app cannot start with this configuration (the message says how to fix it)."""
+#: Endpoints that answer even when the app has no corpus to serve.
+_WITHOUT_CORPUS = frozenset({"static", "factsheet.static", "health.healthz", "health.status"})
 
 
 def _layered_config(test_config: Mapping[str, Any] | None) -> dict[str, Any]:
-    config = dict(DEFAULTS)
-    config["TRUSTED_HOSTS"] = list(DEFAULTS["TRUSTED_HOSTS"])
-    for var, (key, parse) in ENV_VARS.items():
-        raw = os.environ.get(var)
-        if raw is None or raw.strip() == "":
-            continue
-        try:
-            value = parse(raw)
-        except ValueError as err:
-            raise ConfigError(f"{var}={raw!r}: {err}") from err
-        if key == "TRUSTED_HOSTS":  # the variable adds hosts to the defaults
-            value = config["TRUSTED_HOSTS"] + [h for h in value if h not in config[key]]
-        config[key] = value
+    config = dict(FIXED)
+    config.update(settings.current().web_config())
     config.update(test_config or {})
+    config.setdefault("MAX_FORM_MEMORY_SIZE", config["MAX_CONTENT_LENGTH"])
     if config.get("BILLS_DIR") is None:
         config["BILLS_DIR"] = str(settings.bills_dir())
     return config
+
+
+def _check_config(config: dict[str, Any]) -> None:
+    """What every environment refuses: an unknown ENV, a size limit that is not a positive
+    number, an organisation file that cannot be used, a corpus folder that does not exist."""
+    env = config.get("ENV")
+    if not isinstance(env, str) or env.strip().lower() not in settings.ENVIRONMENTS:
+        raise ConfigError(f"unknown environment {env!r}", where="BILLDIFF_ENV",
+                          fix="set it to production or development")
+    config["ENV"] = env.strip().lower()
+    limit = config.get("MAX_CONTENT_LENGTH")
+    if isinstance(limit, bool) or not isinstance(limit, int) or limit < 1:
+        raise ConfigError(f"the request size limit must be 1 byte or more, not {limit!r}",
+                          where="BILLDIFF_MAX_CONTENT_LENGTH",
+                          fix="set it to a size in bytes, such as 2097152")
+    org_file = config.get("FACTSHEET_ORG")
+    if org_file:
+        from billdiff import factsheet
+
+        try:
+            factsheet.load_org(org_file)
+        except BilldiffError as err:
+            raise ConfigError(f"the organisation file cannot be used: {err.what}",
+                              where=f"BILLDIFF_FACTSHEET_ORG={str(org_file)!r}",
+                              fix="give an organisation file like examples/org.yaml, or "
+                                  "unset the setting for neutral sheets") from None
+    bills = Path(str(config["BILLS_DIR"]))
+    if not bills.is_dir():
+        raise ConfigError("corpus folder does not exist", where=str(bills),
+                          fix="pass --bills DIR or set BILLDIFF_BILLS to a folder with a "
+                              "documents/ folder (`billdiff init DIR` makes one)")
 
 
 def _check_production(config: dict[str, Any]) -> None:
@@ -109,12 +128,30 @@ def _check_production(config: dict[str, Any]) -> None:
             "`python -c 'import secrets; print(secrets.token_hex(32))'`"
         )
     site = str(config.get("SITE_URL") or "")
+    example = "e.g. https://billdiff.example.org"
     if not site.startswith("https://"):
         raise ConfigError(
             "production needs SITE_URL, the site's public https:// address, for the links and "
-            "QR codes printed on fact sheets; set BILLDIFF_SITE_URL, e.g. "
-            "https://billdiff.example.org"
+            f"QR codes printed on fact sheets; set BILLDIFF_SITE_URL, {example}"
         )
+    from billdiff import factsheet
+
+    try:
+        factsheet.check_site_url(site)
+    except BilldiffError as err:
+        raise ConfigError(f"every fact sheet would refuse this site URL: {err.what}",
+                          where=f"BILLDIFF_SITE_URL={site!r}",
+                          fix=f"set it to the site's public address, {example}") from None
+    host = (urlsplit(site).hostname or "").lower()
+    if _points_here(host):
+        raise ConfigError("the site URL points at the computer that opens it, so the link "
+                          "and QR code on every printed fact sheet would lead nowhere",
+                          where=f"BILLDIFF_SITE_URL={site!r}",
+                          fix=f"set it to the site's public address, {example}")
+    hosts = list(config.get("TRUSTED_HOSTS") or [])
+    if host not in (h.lower() for h in hosts):
+        # The public host is the one clients send: trusted, or every request would be a 400.
+        config["TRUSTED_HOSTS"] = [*hosts, host]
     config["DEBUG"] = False
     config["TESTING"] = bool(config.get("TESTING", False))
     config["SESSION_COOKIE_SECURE"] = True
@@ -123,15 +160,47 @@ def _check_production(config: dict[str, Any]) -> None:
     config["PREFERRED_URL_SCHEME"] = "https"
 
 
+def _points_here(host: str) -> bool:
+    """True for a host that always means the computer it is opened on (or no computer)."""
+    if host == "localhost" or host.endswith(".localhost"):
+        return True
+    try:
+        ip = ipaddress.ip_address(host.strip("[]"))
+    except ValueError:
+        return False
+    return ip.is_loopback or ip.is_unspecified or ip.is_link_local
+
+
 def is_production(app: Flask) -> bool:
     """True when the app runs with the production checks."""
     return str(app.config.get("ENV", "")).lower() == "production"
 
 
+def _start_corpus(config: dict[str, Any], production: bool) -> LiveCorpus:
+    live = LiveCorpus(config["BILLS_DIR"], float(config.get("CORPUS_CHECK_SECONDS") or 0))
+    for _ in range(3):  # a corpus being written to as we read it is read again
+        live.load()
+        if live.loaded is not None or live.trouble is not None:
+            break
+    if live.loaded is None:
+        summary = live.trouble.summary if live.trouble else "it kept changing while read"
+        if production:
+            # An error-level corpus is never served (docs/decisions.md): production refuses
+            # to start on one; a running site keeps its last good corpus instead.
+            raise ConfigError(f"the corpus cannot be served: {summary}",
+                              where=str(config["BILLS_DIR"]),
+                              fix="run `billdiff validate` to list every problem")
+        log.error("corpus %s cannot be served (%s); every page shows the status page until "
+                  "the files are fixed", config["BILLS_DIR"], summary)
+    return live
+
+
 def create_app(test_config: dict[str, Any] | None = None) -> Flask:
-    """Build the web app (see the module docstring for the configuration layers)."""
+    """Build the web app (see the module docstring for the configuration layers);
+    :class:`ConfigError` (one line) for a configuration it cannot start with."""
     config = _layered_config(test_config)
-    production = str(config.get("ENV", "")).lower() == "production"
+    _check_config(config)
+    production = config["ENV"] == "production"
     if production:
         _check_production(config)
     elif not config.get("SECRET_KEY"):
@@ -160,23 +229,52 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.jinja_env.globals["urls"] = RequestUrls()
     app.jinja_env.auto_reload = bool(app.config.get("TEMPLATES_AUTO_RELOAD"))
 
-    corpus = load_corpus(app.config["BILLS_DIR"])
-    if corpus.problems:
-        log.warning("corpus %s has %d problem(s); run `billdiff validate`", corpus.root,
-                    len(corpus.problems))
-    app.extensions["billdiff.corpus"] = corpus
+    live = _start_corpus(config, production)
+    app.extensions["billdiff.live"] = live
+    if live.loaded is not None:
+        app.extensions["billdiff.corpus"] = live.loaded.corpus
     # The corpus lives as long as the process: move it out of the garbage collector's
     # generations so that each collection does not walk the whole corpus again.
     gc.collect()
     gc.freeze()
 
-    from billdiff.web import api, draft, errors, pages, security
+    from billdiff.web import api, caching, draft, errors, health, pages, security
     from billdiff.web.factsheet import bp as factsheet_bp
+    from billdiff.web.paths import StaticPaths
 
     security.init_app(app)
     errors.init_app(app)
+
+    @app.before_request
+    def _watch_corpus() -> Response | None:
+        live.poll()
+        if live.loaded is None and request.endpoint not in _WITHOUT_CORPUS:
+            return health.status_response(503)
+        return None
+
+    cache = caching.init_app(app, lambda: live.loaded.fingerprint if live.loaded else None)
+
+    def _served(loaded: Loaded) -> None:
+        app.extensions["billdiff.corpus"] = loaded.corpus
+        cache.clear()
+        refreeze()
+
+    live.on_change = _served
+    app.wsgi_app = StaticPaths(app.wsgi_app)  # type: ignore[method-assign]
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(factsheet_bp)
     app.register_blueprint(draft.bp)
+    app.register_blueprint(health.bp)
     return app
+
+
+def start_pdf_worker(app: Flask) -> None:
+    """Start the app's PDF worker now (a server process calls this as it starts, so that
+    ``/healthz`` and the first fact sheet find it answering)."""
+    from billdiff.web import factsheet as sheets
+
+    with app.app_context():
+        renderer = sheets._state().renderer  # the renderer lives in the fact-sheet state
+    if renderer is not None:
+        renderer.start()

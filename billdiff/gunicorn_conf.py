@@ -1,0 +1,74 @@
+"""Gunicorn's configuration for billdiff in production (shipped in the package).
+
+``billdiff serve --production`` runs gunicorn with this file; to run gunicorn yourself::
+
+    gunicorn -c python:billdiff.gunicorn_conf 'billdiff.web:create_app()'
+
+What it sets, and why (gunicorn's design notes and RELIABILITY.md D1):
+
+- ``workers``: ``BILLDIFF_WORKERS``, by default two per CPU plus one; each has ``threads``
+  (``BILLDIFF_THREADS``, 4) so that a request waiting for its fact sheet in the PDF worker, or a
+  slow client, does not hold a whole process, and ``/healthz`` answers while a PDF renders
+  (``gthread`` workers).  Each process renders one PDF at a time in its own worker process.
+- ``preload_app``: the app (and its corpus) is made once, in the master, before the workers are
+  forked: a configuration or corpus that cannot work stops the server at start with one
+  message, and the workers share the corpus's memory.
+- ``timeout``: a worker silent this long is killed and replaced; it is above the longest a
+  request can take (a wait for the renderer, then a render, each bounded by
+  ``BILLDIFF_PDF_RENDER_TIMEOUT``).  ``graceful_timeout``: on SIGTERM or SIGHUP, workers finish
+  their requests for up to 30 s (graceful restarts: ``kill -HUP`` starts new workers first).
+- ``max_requests`` with ``max_requests_jitter``: each worker is replaced after about 1,000
+  requests (jittered so that they do not all restart at once), against slow memory leaks.
+- ``accesslog`` to standard output, with the time each request took; errors to standard error.
+- ``forwarded_allow_ips`` empty: gunicorn itself trusts no proxy header; the app trusts exactly
+  ``BILLDIFF_PROXY_HOPS`` proxies (``X-Forwarded-For``, ``X-Forwarded-Proto``).
+- ``bind``: ``127.0.0.1:8000`` (behind a reverse proxy on the same machine);
+  ``billdiff serve --production --host --port`` changes it, as gunicorn's ``-b`` does.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from typing import Any
+
+from billdiff import settings
+
+_settings = settings.current()
+
+bind = ["127.0.0.1:8000"]
+workers = _settings.workers or 2 * (multiprocessing.cpu_count() or 1) + 1
+worker_class = "gthread"
+threads = _settings.threads
+preload_app = True
+# A request may wait one render's time for the renderer, then render (the first render of a
+# new PDF worker gets 5 s more to load WeasyPrint); the rest is margin.
+timeout = int(2 * _settings.pdf_render_timeout + 20)
+graceful_timeout = 30
+keepalive = 5
+max_requests = 1000
+max_requests_jitter = 100
+accesslog = "-"
+errorlog = "-"
+loglevel = "info"
+access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
+forwarded_allow_ips = ""
+proxy_allow_ips = ""
+secure_scheme_headers: dict[str, str] = {}
+# The heartbeat file on a memory file system where there is one (a container's /tmp may be a
+# slow overlay, which gunicorn's docs warn can make workers look dead).
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+# No control socket in the home folder (a container's user may have none it can write).
+control_socket_disable = True
+
+
+def post_worker_init(worker: Any) -> None:
+    """Start the worker's PDF maker as the worker starts, so that ``/healthz`` and the first
+    fact sheet find it answering."""
+    app = getattr(worker, "wsgi", None)
+    from flask import Flask
+
+    if isinstance(app, Flask):
+        from billdiff.web import start_pdf_worker
+
+        start_pdf_worker(app)
