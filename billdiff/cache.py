@@ -85,7 +85,7 @@ def default_cache_dir() -> Path | None:
 def cache_dir() -> Path | None:
     """The cache folder in use: ``$BILLDIFF_CACHE_DIR``, else :func:`default_cache_dir`;
     None when the cache is off (``BILLDIFF_CACHE_DIR=off``)."""
-    raw = os.environ.get(ENV_VAR, "").strip()
+    raw = (settings.current().cache_dir or "").strip()
     if raw.lower() == OFF:
         return None
     return Path(raw).expanduser() if raw else default_cache_dir()

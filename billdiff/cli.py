@@ -654,7 +654,8 @@ def _debug() -> bool:
 @click.argument("b")
 @click.option("--topic", "topics", multiple=True, metavar="T",
               help="A provision to show (repeatable; default: warrant-requirement, "
-                   "surveillance-ban, due-process).")
+                   "surveillance-ban and due-process where the corpus has them, else its "
+                   "first three topics).")
 @click.option("--org", "org_file", type=click.Path(dir_okay=False, path_type=Path),
               help="Organisation YAML (name, logo, colors, contact, ask, call_to_action); "
                    "see examples/org.yaml.")

@@ -36,9 +36,9 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, StringConstraints, field_validator
 
-from billdiff import analysis
+from billdiff import analysis, settings
 from billdiff.analysis import TOPIC_STATE_PLAIN, TopicState
-from billdiff.errors import BilldiffError, NotFound
+from billdiff.errors import BadRequest, BilldiffError
 from billdiff.load import Corpus, Problem, parse_model
 from billdiff.model import (
     Analysis,
@@ -52,11 +52,18 @@ from billdiff.model import (
     TextStatus,
 )
 from billdiff.pdf import ORIGIN, FitJob, Measured
-from billdiff.settings import PROJECT_ROOT
 from billdiff.urls import Urls
 
 #: The provisions a fact sheet shows when none are chosen.
 DEFAULT_TOPICS: tuple[str, ...] = ("warrant-requirement", "surveillance-ban", "due-process")
+def default_topics(corpus: Corpus) -> tuple[str, ...]:
+    """The topics a sheet shows when none are chosen: :data:`DEFAULT_TOPICS` where the corpus
+    has them (the bundled dossier's), else the corpus's first three, in its own order (a
+    dossier lists first what matters most)."""
+    known = tuple(t for t in DEFAULT_TOPICS if t in corpus.topics)
+    return known or tuple(corpus.topics)[:len(DEFAULT_TOPICS)]
+
+
 #: Facts preferred when they are relevant (the public records, local bans, the 2020 law,
 #: the commission, public opinion); ids missing from the corpus are skipped.
 DEFAULT_FACT_IDS: tuple[str, ...] = (
@@ -173,12 +180,11 @@ DEFAULT_ORG = Org()
 
 
 def assets_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
-    """The only folder a logo may come from: *explicit*, else ``$BILLDIFF_ASSETS``, else
-    ``assets/`` of the project."""
+    """The only folder a logo may come from: *explicit*, else the ``assets`` setting
+    (``$BILLDIFF_ASSETS``, else the folder shipped in the package)."""
     if explicit:
         return Path(explicit)
-    env = os.environ.get("BILLDIFF_ASSETS")
-    return Path(env) if env else PROJECT_ROOT / "assets"
+    return settings.current().assets
 
 
 def load_logo(name: str, folder: Path) -> bytes:
@@ -653,13 +659,14 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
         raise BilldiffError(f"unknown paper size {paper!r}", fix="use letter or a4")
     check_site_url(site_url)
     doc_a, doc_b = corpus.document(a_id), corpus.document(b_id)
-    chosen = tuple(dict.fromkeys(topics)) if topics else tuple(
-        t for t in DEFAULT_TOPICS if t in corpus.topics)
+    chosen = tuple(dict.fromkeys(topics)) if topics else default_topics(corpus)
     for t in chosen:
         corpus.topic(t)
     if not chosen:
-        raise NotFound("the corpus has none of the default topics",
-                       fix=f"choose topics with --topic; known: {', '.join(corpus.topics)}")
+        raise BadRequest("a fact sheet shows topics, and this corpus has none",
+                         where=str(corpus.root),
+                         fix="add a topics.yaml (see the README's corpus format), or compare "
+                             "the texts with `billdiff compare`")
     if len(chosen) > MAX_TOPICS:
         raise BilldiffError(f"{len(chosen)} topics do not fit on one page",
                             fix=f"choose at most {MAX_TOPICS}")

@@ -55,7 +55,6 @@ import functools
 import html
 import http.client
 import json
-import os
 import re
 import socket
 import ssl
@@ -72,6 +71,7 @@ from typing import Any, Protocol
 from pydantic import ValidationError
 
 from billdiff import __version__ as _version
+from billdiff import settings
 from billdiff.errors import BilldiffError, InputTooLarge, NotFound
 from billdiff.importers import dump_document
 from billdiff.importers.ma_bill import JURISDICTION, ordinal_suffix, parse_ma_bill, session_name
@@ -112,7 +112,7 @@ class Opener(Protocol):
 
 def default_api_base() -> str:
     """``$BILLDIFF_API_BASE``, else the Legislature's own API."""
-    return (os.environ.get("BILLDIFF_API_BASE") or DEFAULT_API_BASE).rstrip("/")
+    return (settings.current().api_base or DEFAULT_API_BASE).rstrip("/")
 
 
 def check_api_base(value: str) -> str:
@@ -168,12 +168,12 @@ def ssl_context() -> ssl.SSLContext:
         pass
     else:
         context.load_verify_locations(certifi.where())
-    bundle = os.environ.get("BILLDIFF_CA_BUNDLE")
+    bundle = settings.current().ca_bundle
     if bundle:
         try:
             context.load_verify_locations(cafile=bundle)
         except (OSError, ssl.SSLError) as err:
-            raise BilldiffError(f"cannot load the CA bundle {bundle!r} ({err})",
+            raise BilldiffError(f"cannot load the CA bundle {str(bundle)!r} ({err})",
                                 where="BILLDIFF_CA_BUNDLE",
                                 fix="point it at a PEM file of certificates") from err
     return context

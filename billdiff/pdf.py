@@ -40,7 +40,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 from urllib.parse import unquote, urlsplit
 
 from billdiff.errors import BilldiffError
@@ -588,6 +588,22 @@ class BoundedRenderer:
             return self._run_locked(func, args)
         finally:
             self._lock.release()
+
+    def probe(self, *, ask: bool = True) -> Literal["busy", "idle", "down"]:
+        """The worker's state, never waiting for a render: ``busy`` (rendering, so answering
+        someone), ``idle`` (it answered a ping now, or, without *ask*, was not asked), or
+        ``down`` (it could not be started or did not answer)."""
+        if not self._lock.acquire(blocking=False):
+            return "busy"
+        try:
+            if not ask:
+                return "idle"
+            answer = self._run_locked(os.getpid, ())
+        except PdfError:
+            return "down"
+        finally:
+            self._lock.release()
+        return "idle" if isinstance(answer, int) else "down"
 
     def _run_locked(self, func: Callable[..., Any], args: tuple[Any, ...]) -> Any:
         if self._proc is None or not self._proc.is_alive() \

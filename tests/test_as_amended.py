@@ -239,3 +239,4 @@ def test_a_dc_law_imports_with_what_the_user_says() -> None:
             == [s.text for s, _ in iter_sections(told.sections)])
     with pytest.raises(BilldiffError, match="import it with --format dc-law"):
         run_import(law, "auto", "l24-100")
+

@@ -422,3 +422,34 @@ def test_cli_killed_leaves_no_worker_behind(delay: float, tmp_path: Path) -> Non
         proc.kill()
         pytest.fail("the PDF worker outlived the killed command")
     assert not out.exists() or proc.returncode == 0
+
+
+def test_a_fact_sheet_of_any_corpus_takes_its_first_topics(tmp_path: Path) -> None:
+    import datetime as dt
+
+    from web_helpers import BILL_B, STATUTE, dump, write_corpus
+
+    from billdiff import factsheet
+    from billdiff.errors import BadRequest
+
+    root = write_corpus(tmp_path / "bills")
+    from billdiff.load import load_corpus
+
+    corpus = load_corpus(root)
+    first = tuple(corpus.topics)[:3]
+    assert factsheet.default_topics(corpus) == first
+    assert not set(first) & set(factsheet.DEFAULT_TOPICS)  # not the dossier's topics
+    sheet = factsheet.build_factsheet(corpus, "law-2020", "bill-2023",
+                                      site_url="https://example.org", date=dt.date(2026, 1, 1))
+    assert sheet.topics == first
+    # no topics at all: said plainly
+    bare = tmp_path / "bare"
+    (bare / "documents").mkdir(parents=True)
+    for doc in (STATUTE, BILL_B):
+        untagged = {**doc, "sections": [{k: v for k, v in sec.items() if k != "topics"}
+                                        for sec in doc["sections"]]}
+        dump(bare / "documents" / f"{doc['id']}.yaml", untagged)
+    with pytest.raises(BadRequest, match="this corpus has none"):
+        factsheet.build_factsheet(load_corpus(bare), "law-2020", "bill-2023",
+                                  site_url="https://example.org")
+

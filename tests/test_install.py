@@ -148,9 +148,6 @@ def test_the_app_serves_every_kind_of_page_from_the_installed_wheel(installed, t
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason="billdiff.factsheet.assets_dir() still looks for the logo "
-                   "in PROJECT_ROOT/assets, outside the package; the patch is in the report of "
-                   "issue 10 (use settings.current().assets)")
 def test_the_example_organisation_logo_is_found_from_the_installed_wheel(installed, tmp_path):
     org = tmp_path / "org.yaml"
     shutil.copy(ROOT / "examples" / "org.yaml", org)

@@ -565,3 +565,23 @@ def test_bounded_renderer_turns_away_a_caller_after_waiting_one_time_limit() -> 
     finally:
         renderer._lock.release()
     assert renderer._proc is None  # nothing was started for the turned-away caller
+
+
+def test_the_renderer_probe_never_waits_for_a_render() -> None:
+    renderer = pdf.BoundedRenderer(timeout=30.0, start_method="fork")
+    try:
+        assert renderer.probe(ask=False) == "idle"  # not asked: nothing started
+        assert renderer._proc is None
+        assert renderer.probe() == "idle"  # asked: the worker started and answered
+        pid = renderer._proc.pid
+        renderer._lock.acquire()  # a render in progress
+        try:
+            assert renderer.probe() == "busy"
+        finally:
+            renderer._lock.release()
+        renderer._proc.kill()
+        renderer._proc.join(5)
+        assert renderer.probe() == "idle"  # a dead worker is replaced, then answers
+        assert renderer._proc.pid != pid
+    finally:
+        renderer.close()

@@ -274,7 +274,6 @@ def start_pdf_worker(app: Flask) -> None:
     ``/healthz`` and the first fact sheet find it answering)."""
     from billdiff.web import factsheet as sheets
 
-    with app.app_context():
-        renderer = sheets._state().renderer  # the renderer lives in the fact-sheet state
+    renderer = sheets.renderer(app)
     if renderer is not None:
         renderer.start()

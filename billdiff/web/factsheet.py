@@ -35,7 +35,7 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from flask import Blueprint, Response, abort, current_app, request, url_for
+from flask import Blueprint, Flask, Response, abort, current_app, request, url_for
 
 from billdiff import factsheet, pdf
 from billdiff.errors import BadRequest
@@ -64,6 +64,13 @@ class _State:
     renderer: pdf.BoundedRenderer | None
     limiter: RateLimiter | None
     cache: OrderedDict[str, tuple[bytes, int, str]] = field(default_factory=OrderedDict)
+
+
+def renderer(app: Flask) -> pdf.BoundedRenderer | None:
+    """The app's PDF renderer (made with the fact-sheet state on first use; None when sheets
+    are rendered in process)."""
+    with app.app_context():
+        return _state().renderer
 
 
 def _state() -> _State:

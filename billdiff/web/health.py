@@ -20,7 +20,6 @@ until the files are fixed, which the app notices by itself.
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from typing import Any
@@ -51,27 +50,6 @@ def _renderer(app: Flask) -> tuple[bool, pdf.BoundedRenderer | None]:
     return True, state.renderer
 
 
-def pdf_state(renderer: pdf.BoundedRenderer, *, ask: bool = True) -> str:
-    """``busy`` (rendering, so answering), ``idle`` (answered: asked now, or, without *ask*,
-    not asked) or ``down``, without waiting for a render.
-
-    This reads :class:`~billdiff.pdf.BoundedRenderer`'s lock and runs a job while holding it
-    (``_run_locked``): the renderer has no public probe yet (see the report of issue 10).
-    """
-    lock: threading.Lock = renderer._lock
-    if not lock.acquire(blocking=False):
-        return "busy"
-    try:
-        if not ask:
-            return "idle"
-        answer = renderer._run_locked(os.getpid, ())
-    except pdf.PdfError:
-        return "down"
-    finally:
-        lock.release()
-    return "idle" if isinstance(answer, int) else "down"
-
-
 def _pdf(app: Flask) -> str:
     made, renderer = _renderer(app)
     if not made:
@@ -83,7 +61,7 @@ def _pdf(app: Flask) -> str:
         now = time.monotonic()
         # Asked at most every PROBE_SECONDS: a worker that answered just now still does.
         ask = last is None or now - last >= PROBE_SECONDS
-        state = pdf_state(renderer, ask=ask)
+        state = renderer.probe(ask=ask)
         if ask and state == "idle":
             app.extensions["billdiff.pdf_answered"] = now
     return state
@@ -141,4 +119,4 @@ def _when(seconds: float | None) -> str:
     return time.strftime("%Y-%m-%d %H:%M:%S UTC", time.gmtime(seconds))
 
 
-__all__ = ["bp", "health", "live_corpus", "pdf_state", "status_response"]
+__all__ = ["bp", "health", "live_corpus", "status_response"]
