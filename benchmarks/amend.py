@@ -28,7 +28,10 @@ dropped; runs of whitespace one space; curly quotes straight):
 - ``applied-but-different``: billdiff reported every instruction that bears on the section as
   applied, yet the text differs (a silent error: the number that matters most);
 - ``not-applied``: billdiff flagged an instruction bearing on the section (not applied,
-  conflict) and the text differs.
+  conflict) and the text differs; each flagged instruction is classified by
+  :func:`classify_flag` from its reason and the answer key (a misquote, a reference the Code
+  prints by number, a count, ...), and a case flagged only by instructions naming no section
+  has its text difference classified as for applied-but-different.
 
 An instruction *bears on the section* when billdiff did not report it as addressed to another
 document and either named this section (its D.C. Code citation) or named no section billdiff
@@ -65,7 +68,7 @@ SHARED = Path(os.environ.get("BILLDIFF_SHARED", ROOT.parent / "shared"))
 CORPUS = SHARED / "corpora" / "dc-amendments"
 sys.path.insert(0, str(ROOT))
 
-from billdiff.amend import AmendResult, amend_document  # noqa: E402
+from billdiff.amend import AmendResult, Outcome, amend_document  # noqa: E402
 from billdiff.amend.instructions import _parse_cached  # noqa: E402
 from billdiff.importers.dc_law import import_dc_law, import_dc_law_marked  # noqa: E402
 from billdiff.importers.dc_xml import import_dc_xml  # noqa: E402
@@ -190,17 +193,103 @@ class Case:
     #: For applied-but-different: ``editorial`` or ``unexplained`` (see :func:`classify`).
     hint: str = ""
     regions: list[str] = field(default_factory=list)
+    #: For not-applied: the class of each flagged instruction (see :func:`classify_flag`), and
+    #: whether one of them names this section (else the difference is classified as text).
+    na_classes: list[str] = field(default_factory=list)
+    names_section: bool = False
+    na_primary: str = ""
 
 
 def relevant(result: AmendResult, section: str) -> list[str]:
     """Outcomes that bear on *section* and were not applied (see the module docstring)."""
-    out = []
-    for o in result.report:
-        if o.status in ("applied", "elsewhere"):
-            continue
-        if o.section is None or o.section == section:
-            out.append(f"{o.status} {o.instruction.id}: {o.why}")
-    return out
+    return [f"{o.status} {o.instruction.id}: {o.why}" for o in bearing(result, section)]
+
+
+def _names(o: Outcome, section: str) -> bool:
+    """The outcome names *section*: its citation, or the section looked at."""
+    return o.section == section or any(n == section or n.startswith(section + "(")
+                                       for n in o.numbers)
+
+
+def bearing(result: AmendResult, section: str) -> list[Outcome]:
+    """The outcomes :func:`relevant` describes."""
+    return [o for o in result.report if o.status not in ("applied", "elsewhere")
+            and (o.section is None or o.section == section)]
+
+
+#: The classes of a flagged instruction (see :func:`classify_flag`), each a reason billdiff
+#: rightly does not apply it, except ``unexplained`` (to be looked at).
+NA_CLASSES = {
+    "misquote": "the law misquotes the Code (the codifiers applied the Code's words)",
+    "reference": "the law quotes a reference the Code prints by its own number, with no "
+                 "markup in the law's English",
+    "other-version": "the law quotes the text of another version of the section (temporary "
+                     "legislation); the codifiers applied it to this one",
+    "count": "the words are found more (or fewer) times than the instruction allows",
+    "exists-renumbered": "it adds a subdivision that exists (the codifiers gave the new one "
+                         "another number, in brackets)",
+    "exists": "it adds a subdivision that exists (the codifiers put the new text in its "
+              "place)",
+    "emergency": "it re-enacts a section the Code holds from emergency legislation, with no "
+                 "annotation of the Code naming the same law",
+    "uncodified": "it names provisions by an uncodified Act's own numbering",
+    "whole-act": "it repeals a whole Act without naming its sections",
+    "phrasing": "a phrasing billdiff does not read",
+    "elsewhere": "flagged only by instructions that name no section of the document (an "
+                 "Act's own numbering, a whole Act repealed): the difference is classified as "
+                 "text in the table",
+    "unexplained": "unexplained",
+}
+
+
+def classify_flag(o: Outcome, info: dict[str, object], before: str) -> str:
+    """Why billdiff did not apply a flagged instruction, from its reason and the answer key
+    (the codifiers' ops for the same instruction, which billdiff never reads)."""
+    why = o.why or ""
+    if o.reason == "exists":
+        if "emergency or temporary legislation" in why:
+            return "emergency"
+        ops = info["gold_ops"]
+        assert isinstance(ops, list)
+        renumbered = any(str((op.get("attributes") or {}).get("num-value") or "").startswith("[")
+                         for op in ops)
+        return "exists-renumbered" if renumbered else "exists"
+    if o.reason == "target-not-found":
+        if "own numbering" in why or "no D.C. Official Code citation" in why:
+            return "uncodified"
+        if "repeals a whole Act" in why:
+            return "whole-act"
+        return "unexplained"
+    if o.reason == "unparsed":
+        return "phrasing"
+    if o.reason == "too-many" or (o.reason == "no-match" and o.matches):
+        return "count"
+    if o.reason != "no-match":
+        return "unexplained"
+    text = normalize(o.instruction.text)
+    instructions = info["instructions"]
+    ops = info["gold_ops"]
+    assert isinstance(instructions, list)
+    assert isinstance(ops, list)
+    finds = [normalize(ops[k].get("find") or "") for i in instructions
+             if normalize(i["text"]) == text for k in i["ops"]]
+    old = normalize(o.instruction.old or "")
+    xmls = [str(ops[k].get("xml") or "") for i in instructions
+            if normalize(i["text"]) == text for k in i["ops"]]
+    if any(re.search(r"<find>(?:(?!</find>).)*<(?:code-)?cite\b", x, re.S) for x in xmls) or (
+            re.search(r"\bsections? \d|\bact\b", old) and any(
+                re.search(r"<find>(?:(?!</find>).)*(?:§|\bchapter\b)", x, re.S)
+                for x in xmls)):
+        return "reference"  # the codifiers found the words as the Code prints a reference
+    for find in (f for f in finds if f and f in before):
+        words = difflib.SequenceMatcher(None, old.split(), find.split(), autojunk=False)
+        differ = sum(max(a2 - a1, b2 - b1) for op, a1, a2, b1, b2 in words.get_opcodes()
+                     if op != "equal")
+        if differ <= 2:
+            return "misquote"
+        if "temporary-context" in (info.get("flags") or []):
+            return "other-version"
+    return "unexplained"
 
 
 def _median_ms(fn: object, reps: int = 3) -> float:
@@ -263,7 +352,7 @@ def classify(folder: Path, official: list[str], ours: list[str], *, unchanged: b
     for ins in info["instructions"]:
         words = ins["rendered"].split("\n    ")[0]
         for m in re.finditer(r"D\.C\. (?:Official )?Code,? §+ ?([0-9A-Za-z:.\-]+?)(?=[(),;\s]|$)"
-                             r"(?!\S*,? et seq)", words):
+                             r"(?!\S*,? (?:et seq|passim))", words):
             cited.add(m.group(1).rstrip("."))
         for m in re.finditer(r"\bSection (\d+[A-Z]?(?::\d+[A-Z]?)?-[0-9A-Za-z.:]*[0-9A-Za-z])",
                              words):
@@ -273,6 +362,12 @@ def classify(folder: Path, official: list[str], ours: list[str], *, unchanged: b
     if info["kind"] != "new-section" and cited and not names_it:
         return "editorial", [f"citation corrected: the law cites {', '.join(sorted(cited))}; "
                              f"the codifiers applied it to {section}"]
+    if official[1:] == ["Repealed."] or (len(official) == 1 and official[0].endswith(
+            " Repealed.")):
+        if ops and all(o["type"] == "repeal" and o["path"] == f"§{section}" for o in ops) and \
+                not any("repeal" in str(i["text"]).lower() for i in info["instructions"]):
+            return "editorial", ["codifier's op differs from the English: they repealed the "
+                                 "section the law rewrites"]
     marked, values = _marked_phrases(folder)
     english, gold = _texts(folder, info)
     before = ""
@@ -301,6 +396,10 @@ def classify(folder: Path, official: list[str], ours: list[str], *, unchanged: b
     pairs += [(r, "") for r in left[len(right):]] + [("", r) for r in right[len(left):]]
     if True:
         for off_row, our_row in pairs:
+            if not our_row and _inserted_under(off_row, ours):
+                regions.append("codifier's op differs from the English: they inserted the text "
+                               f"under the provision the law rewrites: [{off_row[:100]}]")
+                continue
             a, b = off_row.split(), our_row.split()
             words = difflib.SequenceMatcher(None, a, b, autojunk=False)
             for wop, a1, a2, b1, b2 in words.get_opcodes():
@@ -312,6 +411,18 @@ def classify(folder: Path, official: list[str], ours: list[str], *, unchanged: b
                 unexplained = unexplained or why == "unexplained"
                 regions.append(f"{why}: [{off[:100]}] -> [{mine[:100]}]")
     return ("unexplained" if unexplained else "editorial"), regions
+
+
+def _inserted_under(row: str, ours: list[str]) -> bool:
+    """The official *row* ``X(1) text`` is billdiff's row ``X text`` one level down: the
+    codifiers inserted the law's new text under the provision it replaces."""
+    designation, _, text = row.partition(" ")
+    for mine in ours:
+        d, _, t = mine.partition(" ")
+        if t == text and d != designation and designation.startswith(d) and \
+                re.fullmatch(r"\([0-9A-Za-z-]+\)", designation[len(d):]):
+            return True
+    return False
 
 
 def _texts(folder: Path, info: dict[str, object]) -> tuple[str, str]:
@@ -420,6 +531,17 @@ def run_case(folder: Path, meta: dict[str, object], reps: int) -> Case:
         if case.verdict == "applied-but-different":
             unchanged = before is not None and ours == flatten(before.sections[0])
             case.hint, case.regions = classify(folder, official, ours, unchanged=unchanged)
+        if case.verdict == "not-applied":
+            flags = bearing(result, section)
+            text = "" if before is None else normalize(" ".join(
+                node.text for node, _ in iter_sections(before.sections)))
+            case.na_classes = [classify_flag(o, info, text) for o in flags]
+            case.names_section = any(_names(o, section) for o in flags)
+            case.na_primary = next((k for o, k in zip(flags, case.na_classes, strict=True)
+                                    if _names(o, section)), "elsewhere")
+            if not case.names_section:
+                unchanged = before is not None and ours == flatten(before.sections[0])
+                case.hint, case.regions = classify(folder, official, ours, unchanged=unchanged)
     return case
 
 
@@ -528,6 +650,8 @@ def details(cases: list[Case], verdicts: tuple[str, ...]) -> list[str]:
                    + (f"  hint: {c.hint}" if c.hint else ""))
         for f in c.flagged[:4]:
             out.append(f"    ! {f[:300]}")
+        if c.na_classes:
+            out.append(f"    class: {primary_class(c)} ({', '.join(c.na_classes)})")
         for r in c.regions[:8]:
             out.append(f"    ~ {r[:300]}")
         for d in c.diff[:8]:
@@ -548,12 +672,52 @@ def abd_table(cases: list[Case]) -> list[str]:
     return out
 
 
+def na_table(cases: list[Case]) -> list[str]:
+    """Every not-applied case with the class of each instruction flagged (see
+    :func:`classify_flag`); when none of them names the section (an Act's own numbering, a
+    whole Act repealed), the text difference is classified too, as for applied-but-different."""
+    out = ["| case | kind | instructions flagged (class) | the difference, when no flagged "
+           "instruction names the section |", "|---|---|---|---|"]
+    for c in cases:
+        if c.verdict != "not-applied":
+            continue
+        kinds = collections.Counter(c.na_classes)
+        flagged = "; ".join(f"{k} ×{v}" if v > 1 else k for k, v in sorted(kinds.items()))
+        other = ""
+        if not c.names_section:
+            regions = collections.Counter(r.split(":", 1)[0] for r in c.regions)
+            other = f"{c.hint}: " + "; ".join(f"{k} ×{v}" if v > 1 else k
+                                              for k, v in sorted(regions.items()))
+        out.append(f"| `{c.id}` | {c.kind} | {flagged} | {other} |")
+    counts = collections.Counter(primary_class(c) for c in cases if c.verdict == "not-applied")
+    out += ["", "By class (a case counted once, by the first instruction flagged that names the "
+            "section; `elsewhere` when none does):", ""]
+    out += ["| class | cases |", "|---|---:|"]
+    out += [f"| {k}: {NA_CLASSES.get(k, k)} | {v} |" for k, v in
+            sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return out
+
+
+def primary_class(c: Case) -> str:
+    """A not-applied case's class: that of its first flagged instruction naming the section
+    (``elsewhere`` when none does)."""
+    return c.na_primary or "unexplained"
+
+
 def recorded_line(which: str, cases: list[Case]) -> str:
     """The machine-readable counts the corpus test holds the code to."""
     s = summarize(cases)
     return (f"<!-- amend-recorded {which}: exact={s['exact']} "
             f"applied-but-different={s['applied-but-different']} "
-            f"unexplained={s['unexplained']} not-applied={s['not-applied']} -->")
+            f"unexplained={s['unexplained']} not-applied={s['not-applied']} "
+            f"not-applied-unexplained={len(na_unexplained(cases))} -->")
+
+
+def na_unexplained(cases: list[Case]) -> list[str]:
+    """Not-applied cases with an instruction flagged for no reason :func:`classify_flag` gives
+    (or, flagged only by instructions naming no section, a difference not explained)."""
+    return [c.id for c in cases if c.verdict == "not-applied" and (
+        "unexplained" in c.na_classes or (not c.names_section and c.hint == "unexplained"))]
 
 
 START = "<!-- results start (written by benchmarks/amend.py --markdown) -->"
@@ -566,6 +730,7 @@ def write_markdown(path: Path, sets: dict[str, list[Case]], lines: list[str]) ->
     for which, cases in sets.items():
         block += [f"#### Every applied-but-different case ({which})", ""] + abd_table(cases)
         block += ["", recorded_line(which, cases), ""]
+        block += [f"#### Every not-applied case ({which})", ""] + na_table(cases) + [""]
     block += [f"Measured with Python {platform.python_version()} on {platform.machine()}.", END]
     old = path.read_text(encoding="utf-8") if path.exists() else f"{START}\n{END}\n"
     head, _, rest = old.partition(START)

@@ -451,3 +451,99 @@ def test_passim_names_an_act_not_a_section() -> None:
     assert result.all_applied
     assert texts(result.document)["sec_1-101__para_1"][1] == (
         '"Agency" means a District office; and')
+
+
+def emergency_section(notes: tuple[str, ...], number: str = "38-502.01") -> Document:
+    return Document.model_validate({
+        "id": "dc-38-502-01", "kind": "statute", "jurisdiction": "District of Columbia",
+        "number": f"D.C. Code § {number}", "title": "Certification.",
+        "provenance": {"completeness": "complete", "summary": "t", "sources": [SOURCE]},
+        "sections": [{"id": f"sec_{number}", "number": number,
+                      "heading": "Certification of immunization.",
+                      "text": "*NOTE: This section was created by emergency legislation that "
+                              "will expire on April 12, 2022.*\nA school shall certify.",
+                      "status": "official", "notes": list(notes)}]})
+
+
+REENACTS = ("<section><num>2</num><text>The Immunization Act of 1979, effective September "
+            "28, 1979 (D.C. Law 3-20; D.C. Official Code § 38-501 et seq.), is amended as "
+            "follows:</text>"
+            + para("(c)", "A new section 3a is added to read as follows:",
+                   "<section><num>3a</num><heading>Certification of immunization.</heading>"
+                   "<text>Every school shall certify.</text></section>") + "</section>")
+
+
+def test_the_codes_annotation_says_which_section_a_re_enacted_section_is() -> None:
+    """The Code's note names the earlier (emergency) version of the same law and its section:
+    the law's new section takes that section's place, under the Code's number."""
+    note = ("Emergency Legislation: For temporary (90 days) creation of this section, see "
+            "§ 2(c) of Test Emergency Amendment Act of 2024 (D.C. Act 25-1, Jan. 1, 2024, 71 "
+            "DCR 1).")
+    result = amend_document(emergency_section((note,)), law(REENACTS))
+    assert result.all_applied
+    section = result.document.sections[0]
+    assert (section.id, section.number, section.heading, section.text) == (
+        "sec_38-502.01", "38-502.01", "Certification of immunization.",
+        "Every school shall certify.")
+    assert any("enacts this section again as section 3a" in n for n in section.notes)
+    # the annotation of another law, or of another section of this one: reported, unchanged
+    for other in (note.replace("Test Emergency", "Other Emergency"),
+                  note.replace("§ 2(c)", "§ 2(d)"),
+                  note.replace("2024 (D.C.", "2021 (D.C.")):
+        outcome = amend_document(emergency_section((other,)), law(REENACTS)).report[0]
+        assert (outcome.status, outcome.reason) == ("not-applied", "exists")
+
+
+def test_an_acts_own_section_is_located_by_the_codes_annotation_of_that_act() -> None:
+    note = ("Temporary Legislation: For temporary (225 days) creation of this section, see "
+            "§ 812 of Coronavirus Support Temporary Amendment Act of 2021 (D.C. Law 24-9, June "
+            "24, 2021, 68 DCR 004824).")
+    amendment = law("<section><num>2</num><text>Section 812 of the Coronavirus Support "
+                    "Temporary Amendment Act of 2021, effective June 24, 2021 (D.C. Law 24-9; "
+                    "68 DCR 4824) is amended to read as follows:</text><include><section>"
+                    "<num>812</num><heading>Certification of immunization.</heading><text>"
+                    "Schools shall certify.</text></section></include><aftertext>."
+                    "</aftertext></section>")
+    result = amend_document(emergency_section((note,)), amendment)
+    assert result.all_applied
+    assert result.document.sections[0].text == "Schools shall certify."
+    # the same section number of another act (or another law number) is not this section
+    for other in (note.replace("Coronavirus Support", "Budget Support"),
+                  note.replace("D.C. Law 24-9", "D.C. Law 24-10")):
+        outcome = amend_document(emergency_section((other,)), amendment).report[0]
+        assert (outcome.status, outcome.reason) == ("not-applied", "target-not-found")
+        assert "own numbering" in (outcome.why or "")
+
+
+def test_words_found_twice_one_of_them_struck_by_a_later_sibling() -> None:
+    target = code(("(b)", "No former Commissioner shall appear; this binds any former "
+                          "Commissioner.", []))
+    strike = ('Strike the phrase "former Commissioner" and insert the phrase "former member" '
+              "in its place.")
+    later = ('Strike the phrase "any former Commissioner" and insert the phrase "any former '
+             'member" in its place.')
+    amendment = law(lead(para("(a)", "Subsection (b) is amended as follows:",)
+                         .replace("</para>", para("(A)", strike) + para("(B)", later)
+                                  + "</para>")))
+    result = amend_document(target, amendment)
+    assert result.all_applied
+    assert texts(result.document)["sec_1-101__para_b"][1] == (
+        "No former member shall appear; this binds any former member.")
+    # alone, the words are found twice and the instruction allows one
+    alone = law(lead(para("(a)", "Subsection (b) is amended as follows:")
+                     .replace("</para>", para("(A)", strike) + "</para>")))
+    outcome = amend_document(target, alone).report[0]
+    assert (outcome.reason, outcome.matches) == ("too-many", 2)
+
+
+def test_words_citing_a_section_in_full_are_found_as_the_code_prints_them() -> None:
+    target = code(("(a)", "certified as provided in §§ 42-602, 42-101, and 42-306.", []))
+    amendment = law(lead(para("(a)", 'Subsection (a) is amended by striking the phrase "498 '
+                                     '(D.C. Official Code § 42-101),".')))
+    result = amend_document(target, amendment)
+    assert result.all_applied
+    assert texts(result.document)["sec_1-101__para_a"][1] == (
+        "certified as provided in §§ 42-602, and 42-306.")
+    # never inside the Code's "§ X": that is a section cited alone, not a list's member
+    alone = code(("(a)", "certified as provided in § 42-101, and more.", []))
+    assert amend_document(alone, amendment).report[0].reason == "no-match"

@@ -252,3 +252,12 @@ def test_passim_is_an_act_not_a_section() -> None:
     assert p.action is Action.SCOPE
     assert [(t.code, t.section, t.chapter, t.scope_only) for t in p.targets] == [
         ("dc", None, "46", True)]
+
+
+def test_a_sections_caption_in_parentheses_is_not_a_designation() -> None:
+    (target,) = parse_target("Section 3001 (short title)", [])
+    assert (target.path, target.unit) == (("3001",), "section")
+    assert one('Section 3001 (short title) is amended by striking the phrase "Inmate" and '
+               'inserting the phrase "Resident" in its place.').action is Action.STRIKE_INSERT
+    # roman numerals in parentheses stay designations
+    assert parse_target("Subsection (a)(viii)", [])[0].path == ("(a)", "(viii)")

@@ -16,6 +16,7 @@ from billdiff.amend.style import (
     law_index,
     levels,
     print_container,
+    printed_old,
     render,
 )
 from billdiff.errors import BilldiffError
@@ -315,3 +316,31 @@ def test_markup_for_several_amendments_must_be_keyed() -> None:
         amend_document(target, [doc, other], markup=markup)
     # keyed by amendment id it is fine
     amend_document(target, [doc, other], markup={doc.id: markup})
+
+
+def test_a_range_of_sections_marked_with_one_path_keeps_the_laws_words() -> None:
+    # "sections 1283 through 1295a" is not the one section its path names: kept, not cut short
+    assert printed("pursuant to {} .", ("sections 1283 through 1295a", "§46-401")) == \
+        "pursuant to sections 1283 through 1295a ."
+    # what may follow a section in one reference: the Act it is of, and its citation
+    assert printed("under {}.", ("section 5(b) of the Test Act", "§38-504|(b)")) == \
+        "under § 38-504(b)."
+
+
+def test_another_acts_effective_date_given_in_its_citation_is_that_date() -> None:
+    text = ("in the 2-year period beginning on the effective date of the COVID Vaccination "
+            "Leave Emergency Amendment Act of 2021, effective November 18, 2021 (D.C. Act "
+            "24-209; 68 DCR 12355).")
+    assert render(text, [], Place("32-502.01", "32"), LAW).text == \
+        "in the 2-year period beginning on November 18, 2021."
+    # a date the law does not give stays the law's words
+    kept = "after the effective date of the rules issued pursuant to section 214(f)(5)."
+    assert render(kept, [], Place("32-502.01", "32"), LAW).text == kept
+
+
+def test_words_struck_that_cite_sections_in_full_have_one_code_printing() -> None:
+    assert printed_old("498 (D.C. Official Code § 42-101),") == "42-101,"
+    assert printed_old("under section 5 of the Public Emergency Act of 1980, effective March "
+                       "5, 1981 (D.C. Law 3-149; D.C. Official Code § 7-2304)") == \
+        "under § 7-2304"
+    assert printed_old("as provided in section 12") is None  # no citation: no other form

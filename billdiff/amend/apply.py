@@ -54,6 +54,7 @@ from billdiff.amend.designations import (
     same,
     series,
     sort_key,
+    split_chain,
 )
 from billdiff.amend.instructions import (
     Action,
@@ -67,6 +68,7 @@ from billdiff.amend.style import (
     chapter_digits,
     inside_from,
     law_index,
+    printed_old,
     render,
     title_of,
 )
@@ -263,6 +265,8 @@ class _Applier:
         self.root = build(target)
         self.labels = labels_in_text(target)
         self.source_labels = {a.id: labels_in_text(a) for a in amendments}
+        #: The amendments' short titles (a D.C. law's, to match the Code's annotations).
+        self.titles = {a.id: a.title for a in amendments}
         self.ids = all_ids(self.root)
         self.coverage = _coverage(target)
         self.dc = self.coverage.system == "dc"
@@ -277,6 +281,10 @@ class _Applier:
         self.index = {k: law_index(v) for k, v in self.markup.items()}
         #: What the style step printed for the instruction being applied.
         self.styled: list[Change] = []
+        #: Every instruction's later instructions in its amendment (see :meth:`_unclaimed`).
+        self.upcoming: dict[str, tuple[tuple[Instruction, ...], int]] = {}
+        #: Words of the instruction being applied found in the Code's printing of them.
+        self.found_as: list[tuple[str, str]] = []
 
     # ------------------------------------------------------------------ outcomes
     def apply(self, ins: Instruction) -> Outcome | None:
@@ -285,6 +293,7 @@ class _Applier:
         if ins.action is Action.SCOPE:
             return None
         self.styled = []
+        self.found_as = []
         try:
             elsewhere = self._elsewhere(ins)
             if elsewhere is not None:
@@ -300,6 +309,10 @@ class _Applier:
                            matches=fail.matches, section=self._section_named(ins))
         for node in changed:
             node.touch(ins.id)
+        for words, alt in self.found_as[:1] if changed else ():
+            changed[0].notes.append(
+                f"The words {ins.id} quotes, '{words[:120]}', cite a section in full; they are "
+                f"found as the D.C. Code prints that citation: '{alt[:120]}'.")
         styled = tuple(dict.fromkeys(self.styled))  # words inserted at several places: once
         if styled and changed:
             shown = "; ".join(f"'{c.words[:80]}' as '{c.printed}'" for c in styled[:6])
@@ -429,8 +442,12 @@ class _Applier:
                     here.pending = t.unresolved
                 continue
             if t.unresolved:
-                raise _Fail("target-not-found", f"cannot locate {t.words[:120]!r}: "
-                            f"{t.unresolved}")
+                found = self._annotated(t) if self.dc and t.uncodified else None
+                if found is None:
+                    raise _Fail("target-not-found", f"cannot locate {t.words[:120]!r}: "
+                                f"{t.unresolved}")
+                here = found
+                continue
             if t.section is not None:
                 node = self._top(t.section)
                 if node is None:
@@ -631,6 +648,20 @@ class _Applier:
         be, do, was = ("is", "does", "was") if ins.old_is_mark else ("are", "do", "were")
         scope = self._describe(here)
         nodes = [n for n, _ in slots]
+        if not hits and self.dc:
+            # words citing sections in full are printed in the Code by its numbers: that
+            # printing (one, fixed by the rules of billdiff.amend.style) is looked for instead
+            alt = printed_old(needle)
+            if alt is not None:
+                alt_pattern = phrase_pattern(alt)
+                for node, fld in slots:
+                    text = (node.heading or "") if fld == "heading" else node.text
+                    lo, hi = ranges.get(id(node), (0, len(text))) if ranges else (0, len(text))
+                    for m in alt_pattern.finditer(text, lo, hi):
+                        if not text[:m.start()].rstrip().endswith("§"):
+                            hits.append((node, fld, m.start(), m.end()))
+                if hits:
+                    self.found_as.append((needle, alt))
         if not hits:
             self._explain_miss(ins, nodes, pattern, what, scope, here)
         rule = ins.count
@@ -646,6 +677,10 @@ class _Applier:
                 last = self._ending(hits, slots)
                 if last is not None:
                     return [last]
+            if len(hits) > 1:
+                left = self._unclaimed(ins, hits, slots)
+                if len(left) == 1:
+                    return left
             if len(hits) != 1:
                 raise _Fail("too-many", f"{what} {be} found {len(hits)} times in {scope}; the "
                             "instruction allows one", matches=len(hits),
@@ -671,6 +706,33 @@ class _Applier:
             raise _Fail("not-at-end", f"{what} {do} not end {scope}", matches=len(hits),
                         where=self._uniq(n for n, *_ in hits))
         return [last]
+
+    def _unclaimed(self, ins: Instruction, hits: list[tuple[Node, str, int, int]],
+                   slots: list[tuple[Node, str]]) -> list[tuple[Node, str, int, int]]:
+        """The places of *hits* that no later instruction of the same lead-in claims.
+
+        "(B) Strike the phrase "former Commissioner" ... (D) Strike the phrase "any former
+        Commissioner" ...": where the words are found twice and a later sibling (the same
+        lead-ins, the same target) strikes longer words found once that hold one of the two,
+        that one is the sibling's: applying (B) to both would leave (D) nothing to strike.  The
+        places left are the ones the instruction means (the caller takes them only when they
+        are as many as it allows)."""
+        read, start = self.upcoming.get(ins.id, ((), 0))
+        later = [o for o in read[start:]
+                 if o.scope == ins.scope and o.targets == ins.targets and o.old
+                 and o.action in (Action.STRIKE, Action.STRIKE_INSERT)
+                 and o.count.kind == "once" and not o.old_is_mark
+                 and o.old != ins.old and phrase_pattern(ins.old or "").search(o.old)]
+        claimed: list[tuple[Node, int, int]] = []
+        for other in later:
+            pattern = phrase_pattern(other.old or "")
+            found = [(node, m.start(), m.end()) for node, fld in slots if fld == "text"
+                     for m in pattern.finditer(node.text)]
+            if len(found) != 1:
+                return hits  # the sibling itself cannot be placed: nothing is claimed
+            claimed.extend(found)
+        return [h for h in hits if not any(h[0] is n and h[1] == "text" and a <= h[2]
+                                           and h[3] <= b for n, a, b in claimed)]
 
     def _uniq(self, nodes: Iterable[Node]) -> list[Node]:
         out: list[Node] = []
@@ -1226,6 +1288,8 @@ class _Applier:
                   for m in re.finditer(r"§\s?(\d+[A-Z]?-\d{3,}[0-9A-Za-z.]*),? et seq", t.words)]
         for node in temporary:
             digits = chapter_digits(node.designation)
+            if self._enacted_elsewhere(ins, node, content):
+                continue  # the Code's annotation ties it to another section of this law
             if digits is not None and _CREATED_BANNER.search(node.text) and any(
                     title_of(f) == title_of(node.designation) and chapter_digits(f) == digits
                     for f in firsts):
@@ -1239,6 +1303,10 @@ class _Applier:
         parent = here.node
         if parent is self.root and self.dc:
             superseded = self._superseded(ins)
+            if superseded and all(self._enacted_by(ins, node, section)
+                                  for section, node in superseded) and len(superseded) == len(
+                                      self._flat_content(ins.content)):
+                return self._reenact(ins, superseded)
             if superseded:
                 section, node = superseded[0]
                 alike = _plain_heading(section.heading) == _plain_heading(node.heading)
@@ -1293,6 +1361,98 @@ class _Applier:
                 node.notes.append(f"Added as section {node.designation} of the Act the "
                                   "amendment names; the codifiers give it its D.C. Code number.")
         return added
+
+    def _enacted_by(self, ins: Instruction, node: Node, section: Section | None) -> bool:
+        """Does the Code's own annotation on *node* say it holds the text *ins* enacts?
+
+        The D.C. Code notes on a section the act (and its section) that created or amended it
+        on an emergency or temporary basis: "For temporary (90 days) creation of this section,
+        see § 2(c) of the Coronavirus Immunization ... Emergency Amendment Act of 2021 (D.C. Act
+        24-280, ...)".  A later version of the same law (its temporary or permanent version:
+        the same name, its ``Emergency``, ``Temporary``, ``Congressional Review`` words aside,
+        of the same year or the next) whose instruction at that section (``Sec. 2(c)``, or the
+        Act's section it adds, ``11c``) adds a section with the same heading enacts that
+        section's text again: it is this section."""
+        title = self.titles.get(ins.amendment)
+        if not title or section is None:
+            return False
+        if _plain_heading(section.heading) != _plain_heading(node.heading):
+            return False
+        family = _act_family(title)
+        where = _law_path(ins.section_id)
+        added = _designation_of(section) or ""
+        for note in node.source.notes if node.source else ():
+            for m in _ENACTED_NOTE.finditer(note):
+                if not _same_family(_act_family(m.group("title")), family):
+                    continue
+                k = m.group("sec")
+                if where == k or where.startswith(k + "(") or same(k, added):
+                    return True
+        return False
+
+    def _enacted_elsewhere(self, ins: Instruction, node: Node, content: list[Section]) -> bool:
+        """The Code's annotation on *node* names an earlier version of this law, at a section
+        that is neither where *ins* stands in it nor one of the Act's sections it adds."""
+        title = self.titles.get(ins.amendment)
+        if not title:
+            return False
+        family = _act_family(title)
+        where = _law_path(ins.section_id)
+        added = [_designation_of(s) or "" for s in content]
+        ks = [m.group("sec") for note in (node.source.notes if node.source else ())
+              for m in _ENACTED_NOTE.finditer(note)
+              if _same_family(_act_family(m.group("title")), family)]
+        return bool(ks) and not any(where == k or where.startswith(k + "(")
+                                    or any(same(k, a) for a in added) for k in ks)
+
+    def _reenact(self, ins: Instruction, pairs: list[tuple[Section, Node]]) -> list[Node]:
+        """The new sections of *ins* take the place of the sections the Code's annotations
+        say hold their earlier (emergency or temporary) text (see :meth:`_enacted_by`)."""
+        changed: list[Node] = []
+        for section, node in pairs:
+            styled = self._styled_sections(ins, node, [section])[0]
+            self._fill(node, styled, ins)
+            node.notes.append(
+                f"The law enacts this section again as section {_designation_of(section)} of "
+                "its Act: the Code's annotation names the earlier version of the same law as "
+                "the one that created (or amended) it, so its text takes this section's place, "
+                "under the Code's number.")
+            changed.append(node)
+        return changed
+
+    def _annotated(self, t: Target) -> _Located | None:
+        """A section of an Act named by the Act's own numbering, with no D.C. Official Code
+        citation ("Section 812 of the Coronavirus Support Temporary Amendment Act of 2021,
+        effective June 24, 2021 (D.C. Law 24-9; ...)"), located by the Code's own annotation
+        on the one section of this document that it created: "For temporary (225 days)
+        creation of this section, see § 812 of Coronavirus Support Temporary Amendment Act of
+        2021 (D.C. Law 24-9, ...)".  The same Act (its name and its law number) and the same
+        section, else None."""
+        m = _ACT_SECTION.match(t.words)
+        if m is None:
+            return None
+        number, path = m.group("sec"), split_chain(m.group("path") or "")
+        name = _plain_title(m.group("title"))
+        found: list[tuple[Node, tuple[str, ...]]] = []
+        for node in self.root.live_children():
+            for note in node.source.notes if node.source else ():
+                for n in _ENACTED_NOTE.finditer(note):
+                    if n.group("what") != "creation" or _plain_title(n.group("title")) != name:
+                        continue
+                    if m.group("law") and m.group("law") != n.group("cite"):
+                        continue
+                    k = _CHAIN_TAIL.match(n.group("sec"))
+                    assert k is not None
+                    kpath = split_chain(k.group(2))
+                    if k.group(1) == number and path[:len(kpath)] == kpath:
+                        found.append((node, path[len(kpath):]))
+        nodes = {id(n): (n, rest) for n, rest in found}
+        if len(nodes) != 1:
+            return None
+        node, rest = next(iter(nodes.values()))
+        here = _Located(node, section=node.designation)
+        self._walk(here, rest)
+        return here
 
     def _locate_anchor(self, ins: Instruction, here: _Located, anchor: Target) -> _Located:
         if anchor.relative:
@@ -1505,6 +1665,60 @@ _CREATED_BANNER = re.compile(r"^\s*\*NOTE: This section was created by (?:emerge
                              re.MULTILINE)
 
 
+#: The Code's annotation naming the act (and its section) that created or amended a section
+#: on an emergency or temporary basis (see :meth:`_Applier._enacted_by`).
+_ENACTED_NOTE = re.compile(
+    r"For temporary \(\d+ days?\) (?P<what>creation|amendment) of (?:this )?section, see "
+    r"§ ?(?P<sec>\d+[A-Za-z]*(?:\([0-9A-Za-z-]+\))*) of (?:the )?(?P<title>.+?) "
+    r"\((?P<cite>D\.C\. (?:Act|Law) \d+-\d+)")
+
+#: "Section 812(b) of the X Act of 2021, effective June 24, 2021 (D.C. Law 24-9; ...)".
+_ACT_SECTION = re.compile(
+    r"^Section (?P<sec>\d+[A-Za-z]*)(?P<path>(?:\([0-9A-Za-z-]+\))*) of (?:the )?"
+    r"(?P<title>.+? Act of \d{4})\b(?:[^(]*\((?P<law>D\.C\. Law \d+-\d+)\b)?")
+
+_CHAIN_TAIL = re.compile(r"^(\d+[A-Za-z]*)((?:\([0-9A-Za-z-]+\))*)$")
+
+#: Words that tell the emergency, temporary and permanent versions of one law apart.
+_VERSION_WORDS = frozenset({"the", "emergency", "temporary", "congressional", "review"})
+
+
+def _plain_title(title: str) -> str:
+    """An Act's name compared: case, punctuation and spacing aside."""
+    return " ".join(re.sub(r"[^a-z0-9]+", " ", title.lower()).split())
+
+
+def _act_family(title: str) -> tuple[str, int | None]:
+    """An Act's name without the words telling its versions apart, and its year."""
+    plain = _plain_title(title)
+    m = re.search(r" of (\d{4})$", plain)
+    year = int(m.group(1)) if m else None
+    if m:
+        plain = plain[:m.start()]
+    return " ".join(w for w in plain.split() if w not in _VERSION_WORDS), year
+
+
+def _same_family(a: tuple[str, int | None], b: tuple[str, int | None]) -> bool:
+    """Versions of one law: the same name, of the same year or the next (a congressional
+    review emergency act is often passed the year after the act it bridges)."""
+    if a[0] != b[0] or not a[0]:
+        return False
+    return a[1] is None or b[1] is None or abs(a[1] - b[1]) <= 1
+
+
+def _law_path(section_id: str) -> str:
+    """``sec_2__para_c__para_1`` -> ``2(c)(1)``: an instruction's place in its law."""
+    out = ""
+    for part in section_id.split("__"):
+        if part.startswith("sec_"):
+            out = part[4:]
+        elif part.startswith("para_") and out:
+            out += f"({part[5:]})"
+        elif out:
+            break
+    return out
+
+
 def _plain_heading(heading: str | None) -> str:
     return " ".join((heading or "").split()).rstrip(".").lower()
 
@@ -1680,7 +1894,9 @@ def amend_document(target: Document, amendment: Document | Sequence[Document], *
     instructions: list[Instruction] = []
     report: list[Outcome] = []
     for a in amendments:
-        for ins in read_instructions(a):
+        read = read_instructions(a)
+        applier.upcoming.update({ins.id: (read, k + 1) for k, ins in enumerate(read)})
+        for ins in read:
             instructions.append(ins)
             outcome = applier.apply(ins)
             if outcome is not None:

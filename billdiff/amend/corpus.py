@@ -21,12 +21,18 @@ say so rather than offer a view that would only repeat the law as it stands.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from billdiff.amend.apply import AmendResult, amend_document
-from billdiff.amend.instructions import Action, Instruction, read_instructions
 from billdiff.errors import NotFound
-from billdiff.load import Corpus
 from billdiff.model import Document, Relation, RelationType
+
+if TYPE_CHECKING:
+    from billdiff.amend.apply import AmendResult
+    from billdiff.amend.instructions import Instruction
+    from billdiff.load import Corpus
+
+# The reader and the applier are imported where they are used: a command that loads a corpus
+# (and so enables the deriver) pays for them only if it names a document "as amended".
 
 #: What joins the two ids of a generated document's id (the applier's default id).
 AS_AMENDED_BY = ".as-amended-by."
@@ -52,6 +58,8 @@ class AsAmended:
     @property
     def readable(self) -> bool:
         """True if the amendment holds at least one instruction that is more than a lead-in."""
+        from billdiff.amend.instructions import Action
+
         return any(i.action is not Action.SCOPE for i in self.instructions)
 
 
@@ -72,6 +80,8 @@ def pair(corpus: Corpus, target_id: str, amendment_id: str) -> AsAmended | None:
     key = ("pair", f"{target.id}{AS_AMENDED_BY}{amendment.id}")
     memo = _memo(corpus)
     if key not in memo:
+        from billdiff.amend.instructions import read_instructions
+
         relation = next((r for r in amendment.relations
                          if r.type in AMENDING and r.target == target.id), None)
         memo[key] = (AsAmended(target, amendment, relation, read_instructions(amendment))
@@ -114,8 +124,12 @@ def result(corpus: Corpus, found: AsAmended) -> AmendResult:
     key = ("result", found.id)
     memo = _memo(corpus)
     if key not in memo:
+        from billdiff.amend.apply import amend_document
+
         memo[key] = amend_document(found.target, found.amendment, new_id=found.id)
     made = memo[key]
+    from billdiff.amend.apply import AmendResult
+
     assert isinstance(made, AmendResult)
     return made
 

@@ -216,6 +216,9 @@ _OPENERS_BEFORE = "([{—–-/“\"‘"
 _CLOSERS_AFTER = ".,;:)]}?!—–-\"”’'"
 
 
+_QUOTE_MARKS = re.compile('[“”"]')
+
+
 def quoted_spans(text: str) -> list[tuple[int, int]]:
     """The outermost quotations of *text* as ``(start, end)`` including their marks.
 
@@ -226,7 +229,8 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     stack: list[int] = []
     n = len(text)
-    for i, ch in enumerate(text):
+    for mark in _QUOTE_MARKS.finditer(text):
+        i, ch = mark.start(), mark.group()
         if ch == "“":
             stack.append(i)
             continue
@@ -236,8 +240,6 @@ def quoted_spans(text: str) -> list[tuple[int, int]]:
             start = stack.pop()
             if not stack:
                 spans.append((start, i + 1))
-            continue
-        if ch != '"':
             continue
         prev = text[i - 1] if i else " "
         nxt = text[i + 1] if i + 1 < n else " "
@@ -462,26 +464,46 @@ class TargetError(ValueError):
     """A target phrase the reader does not understand."""
 
 
+_PARTS_RE = {name: re.compile(rf"^(?:the )?(?:{pattern})\b") for name, pattern in _PARTS.items()}
+_PASSIM = re.compile(r"D\.\s?C\.\s?Official Code passim")
+_EXISTING = re.compile(r"(?:the )?(?:existing )?(?:text|language)(?: of (?:the )?.+)?")
+_TRAILING = re.compile(r"(?:;\s*(?:and|or)|[.;,:])\s*$")
+_TO_READ = re.compile(r"to reads? as follows?:?")
+_BY_SPLIT = re.compile(r",? and by |; and by |, by |; by ")
+_QUOTE_AT_END = re.compile(r"«\d+» at the end")
+_QUOTE_ID = re.compile(r"quote_\d+")
+_CLOSING_ID = re.compile(r"aftertext_\d+|toc")
+
+
 #: Levels whose designations are always in parentheses (a bare ``4020.1`` is not one).
 _PARAGRAPH_LIKE = re.compile(r"(?:sub-?)+sections?$|(?:sub-?)*(?:paragraph|clause|item)s?$")
+
+
+#: A section's caption in parentheses after its number ("Section 3001 (short title)"): words,
+#: not a designation (a designation has no space and is not only letters of a roman numeral).
+_CAPTION = re.compile(r"(?<=\d)\s+\((?=[^)]*(?: |[abefghjknopqrstuwyz]))[a-z][a-z ]{3,40}\)$")
+_THROUGH = re.compile(rf"({CHAIN}|{BARE}) (?:through|to) (?:{UNIT} )?({CHAIN}|{BARE})")
+_ITEMS_SPLIT = re.compile(r",\s*(?:and\s+)?|\s+and\s+")
+_CHAIN_RE = re.compile(CHAIN)
+_BARE_CHAIN = re.compile(rf"{BARE}(?:{CHAIN})?")
 
 
 def _designations(words: str, unit: str) -> tuple[list[str], str | None]:
     """``(1), (1A), and (1B)`` -> ([...], None); ``(3) through (5)`` -> (["(3)"], "(5)");
     chains ``(c)(1)(A)`` stay whole; section numbers (``11a, 11b, and 11c``) too."""
-    w = words.strip().rstrip(",")
-    through = re.fullmatch(rf"({CHAIN}|{BARE}) (?:through|to) (?:{UNIT} )?({CHAIN}|{BARE})", w)
+    w = _CAPTION.sub("", words.strip().rstrip(","))
+    through = _THROUGH.fullmatch(w)
     if through:
         return [through.group(1)], through.group(2)
-    items = re.split(r",\s*(?:and\s+)?|\s+and\s+", w)
+    items = _ITEMS_SPLIT.split(w)
     out = []
     for item in items:
         item = item.strip()
         if not item:
             continue
-        if re.fullmatch(CHAIN, item):
+        if _CHAIN_RE.fullmatch(item):
             out.append(item)
-        elif re.fullmatch(rf"{BARE}(?:{CHAIN})?", item) and not _PARAGRAPH_LIKE.match(
+        elif _BARE_CHAIN.fullmatch(item) and not _PARAGRAPH_LIKE.match(
                 unit.lower()):
             out.append(item.lstrip("§").strip())
         else:
@@ -521,7 +543,7 @@ def parse_target(phrase: str, quotes: list[str]) -> list[Target]:
                 targets.append(Target(words=raw, code="dc", section=section, path=path,
                                       part=part))
         return targets
-    if re.search(r"D\.\s?C\.\s?Official Code passim", words):
+    if _PASSIM.search(words):
         return [Target(words=raw, code="dc", scope_only=True)]
     m = _CODE_SECTION.match(words)
     if m:
@@ -557,8 +579,8 @@ def _part_name(words: str | None) -> Part | None:
 
 def _part_of(words: str) -> Part | None:
     low = words.lower()
-    for name, pattern in _PARTS.items():
-        if re.match(rf"^(?:the )?(?:{pattern})\b", low):
+    for name, pattern in _PARTS_RE.items():
+        if pattern.match(low):
             return "lead-in" if name == "lead-in" else "heading"
     return None
 
@@ -582,7 +604,7 @@ def _relative(words: str, raw: str, part: Part | None) -> list[Target]:
         return [Target(words=raw, code=t.code, section=t.section, chapter=t.chapter,
                        path=t.path, relative=t.relative, part=part, unit=t.unit)
                 for t in inner]
-    if re.fullmatch(r"(?:the )?(?:existing )?(?:text|language)(?: of (?:the )?.+)?", low) or \
+    if _EXISTING.fullmatch(low) or \
             re.fullmatch(rf"the (?:{_UNIT_WORDS})", low):
         of = re.match(r"(?:the )?existing (?:text|language) of (?:the )?(.+)$", words,
                       re.IGNORECASE)
@@ -599,7 +621,7 @@ def _relative(words: str, raw: str, part: Part | None) -> list[Target]:
         if of:
             outer = _relative(of.group(1), raw, None)
             desigs = desigs[:of.start()]
-        elif re.search(r"\s+of\s", desigs) and _ACT.search(desigs):
+        elif " of " in desigs and _ACT.search(desigs):
             # "Section 5 of the Coronavirus Support Act ..." with no D.C. Code citation
             return [Target(words=raw, unresolved="it names a provision of an Act by the "
                            "Act's own numbering, with no D.C. Official Code citation",
@@ -749,7 +771,7 @@ def _parse(text: str) -> list[Parsed]:
         skel, quotes = skeleton(head)
     except QuoteError as err:
         return _unparsed(f"quotation marks: {err}")
-    skel = re.sub(r"(?:;\s*(?:and|or)|[.;,:])\s*$", "", skel.strip()).strip()
+    skel = _TRAILING.sub("", skel.strip()).strip()
     new_tail = _strip_tail_quotes(tail) if tail else None
     if tail is not None and not tail.strip():
         new_tail = None
@@ -817,9 +839,9 @@ def _parse(text: str) -> list[Parsed]:
         return _unparsed(str(err))
     targets = _merge_targets(context + located, targets, lines)
     if verb == "amended":
-        if pred.group("as") or re.fullmatch(r"as follows:?", rest):
+        if pred.group("as") or rest in ("as follows", "as follows:"):
             return [Parsed(Action.SCOPE, targets=tuple(targets))]
-        if re.fullmatch(r"to reads? as follows?:?", rest):
+        if _TO_READ.fullmatch(rest):
             return [Parsed(Action.REPLACE, targets=tuple(targets), wants_content=True,
                            new=new_tail)]
         if rest.lower().startswith("by "):
@@ -956,7 +978,7 @@ def _imperative(skel: str, quotes: list[str], new_tail: str | None, context: lis
 
 def _split_clauses(words: str) -> list[str]:
     """``striking ... in its place, and by adding ...`` -> the clauses."""
-    parts = re.split(r",? and by |; and by |, by |; by ", words)
+    parts = _BY_SPLIT.split(words)
     return [p.strip().strip(",") for p in parts if p.strip()]
 
 
@@ -1018,7 +1040,7 @@ def _clause(clause: str, quotes: list[str], new_tail: str | None, targets: list[
         old, at_end = _operand("o", quotes, m, "o")
         new, _ = _operand("n", quotes, m, "n")
         count = _count_rule(m.group("c1") or m.group("c2"))
-        if at_end or re.search(r"«\d+» at the end", c):
+        if at_end or _QUOTE_AT_END.search(c):
             count = CountRule("last")
         return [Parsed(Action.STRIKE_INSERT, targets=tt, old=old, new=new, count=count,
                        old_is_mark=m.group("op") is not None)]
@@ -1122,12 +1144,12 @@ def _last_segment(section_id: str) -> str:
 
 def is_quote(section: Section) -> bool:
     """Is *section* a quotation block made by the D.C. law importer (``__quote_N``)?"""
-    return bool(re.fullmatch(r"quote_\d+", _last_segment(section.id)))
+    return bool(_QUOTE_ID.fullmatch(_last_segment(section.id)))
 
 
 def _is_aside(section: Section) -> bool:
     last = _last_segment(section.id)
-    return bool(re.fullmatch(r"aftertext_\d+|toc", last))
+    return bool(_CLOSING_ID.fullmatch(last))
 
 
 def _opens_bill_section(section: Section) -> bool:

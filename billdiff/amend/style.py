@@ -56,6 +56,7 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from billdiff.importers.dc_law import CodeCite, LawMarkup
 
@@ -73,6 +74,10 @@ _THIS = re.compile(r"^(?P<this>[Tt]his )?(?P<unit>[Aa]ct|[Tt]itle|[Ss]ubtitle|[C
 _SECTION_WORDS = re.compile(
     r"^(?P<word>[Ss]ections?) (?P<num>\d+[A-Za-z]*(?:-\d+)?)(?P<chain>(?:\([A-Za-z0-9.\-]+\))*)"
     r"(?P<more>(?:,? (?:and|or|through) \([A-Za-z0-9.\-]+\))*)(?=$|[ ,;.])")
+#: What may follow a section's number in one marked reference: nothing, or the Act it is of
+#: and its citation ("section 5(b) of the ... Act ...", "section 5 (D.C. Law ...)").  Anything
+#: else ("sections 1283 through 1295a": the end of a range) is not part of one section.
+_REST_OF_SECTION = re.compile(r"^(?:$|,? of |,? \(|[,;.]?$)")
 #: A bare number of an Act's section in a list ("section 1, 2, 11a, or 11c"): "2", "11a".
 _BARE_NUMBER = re.compile(r"^\d+[A-Za-z]*(?:\([A-Za-z0-9.\-]+\))*$")
 #: The law citing the Code itself: "D.C. Official Code § 47-2844(a-2)(1B)".
@@ -268,8 +273,10 @@ def printed(ref: CodeCite, text: str, place: Place) -> tuple[str, str] | None:
     cite = section_citation(ref.path)
     if cite is not None:
         m = _SECTION_WORDS.match(words)
-        if m:
+        if m and _REST_OF_SECTION.match(words[m.end():]):
             return f"§ {cite}{m.group('more')}", "section"
+        if m:
+            return None  # "sections 1283 through 1295a" marked with one path: not one section
         if _BARE_NUMBER.match(words) or _CODE_WORDS.match(words):
             return f"§ {cite}", "section"
         return None
@@ -316,6 +323,18 @@ def _long_date(iso: str) -> str | None:
     return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
 
 
+@lru_cache(maxsize=64)
+def _effective_pattern(short_title: str, new_section: bool) -> re.Pattern[str]:
+    """"the effective date of <the law's short title> [, passed on 2nd reading ...]" (and,
+    in a section the law adds, "of this section")."""
+    title = re.escape(short_title)
+    this = r"|this section\b" if new_section else ""
+    return re.compile(
+        rf"\bthe effective date of (?:(?:the )?{title}(?:, passed on (?:2nd|second) reading on "
+        r"[A-Z][a-z]+\.? \d{1,2}, \d{4} \(Enrolled version of Bill (?P<bill>\d+-\d+)\))?"
+        rf"{this})")
+
+
 def _effective_dates(text: str, law: LawMarkup, new_section: bool = False
                      ) -> list[tuple[int, int, str]]:
     """Spans of "the effective date of <this law>" (and, in a section the law adds, of "this
@@ -325,18 +344,30 @@ def _effective_dates(text: str, law: LawMarkup, new_section: bool = False
     when = _long_date(law.effective)
     if when is None:
         return []
-    title = re.escape(" ".join(law.short_title.split()))
-    this = r"|this section\b" if new_section else ""
-    pattern = re.compile(
-        rf"\bthe effective date of (?:(?:the )?{title}(?:, passed on (?:2nd|second) reading on "
-        r"[A-Z][a-z]+\.? \d{1,2}, \d{4} \(Enrolled version of Bill (?P<bill>\d+-\d+)\))?"
-        rf"{this})")
+    if "effective date of" not in text:
+        return []
+    pattern = _effective_pattern(" ".join(law.short_title.split()), new_section)
     out = []
     for m in pattern.finditer(text):
         if m.group("bill") and law.bill and m.group("bill") != law.bill:
             continue  # another version of the law (its emergency or temporary act)
         out.append((m.start(), m.end(), when))
     return out
+
+
+#: "the effective date of the COVID Vaccination Leave Emergency Amendment Act of 2021,
+#: effective November 18, 2021 (D.C. Act 24-209; 68 DCR 12355)": another act's effective date,
+#: which the law's own citation of it gives.
+_CITED_EFFECTIVE = re.compile(
+    r"\bthe effective date of (?:the )?[A-Z][^,();\"“”]{2,200}? Act of \d{4}, effective "
+    r"(?P<date>(?:" + "|".join(_MONTHS) + r") \d{1,2}, \d{4}) "
+    r"\(D\.\s?C\. (?:Law|Act) \d+-\d+(?:[;,] [^()]{1,60})?\)")
+
+
+def _cited_effective_dates(text: str) -> list[tuple[int, int, str]]:
+    """Spans of "the effective date of <an act>, effective <date> (<its citation>)" and the
+    date: the Code prints the date the law's own citation gives."""
+    return [(m.start(), m.end(), m.group("date")) for m in _CITED_EFFECTIVE.finditer(text)]
 
 
 def render(text: str, refs: Sequence[CodeCite], place: Place, law: LawMarkup, *,
@@ -377,9 +408,11 @@ def render(text: str, refs: Sequence[CodeCite], place: Place, law: LawMarkup, *,
         if not any(a < end and start < b for a, b in taken):
             spans.append((start, end, words, Change(text[start:end], words, "citation")))
             taken.append((start, end))
-    for start, end, when in _effective_dates(text, law, new_section):
+    for start, end, when in (*_effective_dates(text, law, new_section),
+                             *_cited_effective_dates(text)):
         if not any(a < end and start < b for a, b in taken):
             spans.append((start, end, when, Change(text[start:end], when, "date")))
+            taken.append((start, end))
     if not spans:
         return Rendered(text)
     spans.sort(key=lambda s: s[0])
@@ -409,6 +442,37 @@ def full_citations(text: str) -> list[tuple[int, int, str]]:
     wording for each, ``§ 7-2304``: the law's own parenthetical gives the Code citation, so no
     markup is needed (the words an instruction quotes carry none)."""
     return [(m.start(), m.end(), f"§ {m.group('cite')}") for m in _FULL_CITATION.finditer(text)]
+
+
+#: A member of the law's list of sections with its Code citation in parentheses ("sections
+#: 497, 498 (D.C. Official Code § 42-101), and 499"): the Code's list (``§§ 42-602, 42-101,
+#: and 42-306``) prints the bare Code number.
+_LIST_MEMBER = re.compile(
+    r"(?<![Ss]ection )(?<![\w§.-])(?P<num>\d+[A-Za-z]*) \((?:[^();]{1,80}[;,] )*D\.\s?C\. "
+    r"Official Code,? §\s?(?P<cite>\d+[A-Z]?[-:][0-9A-Za-z.:\-]*[0-9A-Za-z]"
+    r"(?:\([A-Za-z0-9.\-]+\))*)\)")
+
+
+def printed_old(words: str) -> str | None:
+    """The words an instruction strikes (or inserts after), as the Code prints them, when
+    they cite sections in full: "section 5 of the ... Act ... (D.C. Law 3-149; D.C. Official
+    Code § 7-2304)" is ``§ 7-2304``; a list member "498 (D.C. Official Code § 42-101)" is
+    ``42-101`` (the Code's ``§§`` list prints bare numbers).  None when they cite none: the
+    law's words are then the only form to look for."""
+    spans = [(a, b, w) for a, b, w in full_citations(words)]
+    for m in _LIST_MEMBER.finditer(words):
+        if not any(a < m.end() and m.start() < b for a, b, _ in spans):
+            spans.append((m.start(), m.end(), m.group("cite")))
+    if not spans:
+        return None
+    spans.sort()
+    out, last = [], 0
+    for a, b, w in spans:
+        out.append(words[last:a])
+        out.append(w)
+        last = b
+    out.append(words[last:])
+    return "".join(out)
 
 
 def _closed(ref: CodeCite, text: str) -> CodeCite:

@@ -179,6 +179,8 @@ def matches_designation(node: Node, designation: str) -> bool:
         return normalize_quotes(have).lower().strip() == normalize_quotes(want).lower()
     if same(have, want):
         return True
+    if not have[0].isalpha():
+        return False  # a number or a parenthesis: no label before it
     # "SECTION 3" / "Section 3." / "Part G": a label before the designation
     tail = _LABEL.sub("", have)
     return tail != have and same(tail, want)
