@@ -12,9 +12,9 @@ What it does:
 2. measures, interleaved in each repetition (git, then each billdiff command, then again):
    ``git diff --no-index --word-diff`` on the two XML folders of a title; ``billdiff --bills
    TMP compare A B --format json`` cold (the first run after an edit of B: B is parsed from
-   YAML, A comes from the cache), warm (both from the cache), and with no cache at all; the
-   same compare with documents read on demand (``load_corpus(documents=(A, B))``, through a
-   wrapper until ``cli.py`` asks for it); ``billdiff validate`` of the four documents, warm;
+   YAML, A comes from the cache), warm (both from the cache), and with no cache at all (the
+   command reads only the two documents it names); ``billdiff validate`` of the four
+   documents, warm;
    the web app's start (``create_app`` on the four documents plus the bundled dossier), warm;
 3. measures the peak memory (the process's peak RSS, from ``wait4``) of each compare;
 4. splits a warm compare's time into start-up and imports, loading, comparing, building the
@@ -49,28 +49,6 @@ BUNDLED = ROOT / "billdiff" / "dossier"
 #: Goals of issue 12 (ratio to git, or seconds, or MB).
 GOALS = {"cold": 4.0, "warm": 3.0, "validate": 0.5, "rss": 150.0, "web": 2.0}
 
-# What cli.get_corpus would do if it passed documents=(a, b) to load_corpus: read only the
-# documents the command names.  Used until cli.py does so itself.
-PATCH = """
-import billdiff.cli as cli
-import billdiff.load as load
-
-def get_corpus(ctx):
-    obj = ctx.ensure_object(dict)
-    if "corpus" not in obj:
-        wanted = [v for k, v in ctx.params.items() if k in ("a", "b", "doc", "against")]
-        obj["corpus"] = load.load_corpus(obj.get("bills"), documents=wanted).require_clean()
-    return obj["corpus"]
-
-cli.get_corpus = get_corpus
-"""
-
-ON_DEMAND = PATCH + """
-import sys
-sys.argv[0] = "billdiff"
-cli.main()
-"""
-
 # A warm compare (documents on demand) under pyinstrument's sampling profiler, in a fresh
 # process; each sample's time goes to the stage of the innermost billdiff module on its stack
 # (any import in progress wins), so the split follows the code wherever its functions move.
@@ -82,7 +60,7 @@ from pyinstrument import Profiler
 profiler = Profiler(interval=0.0005)
 profiler.start()
 t0 = time.perf_counter()
-""" + PATCH + """
+import billdiff.cli as cli
 sys.argv = ["billdiff"] + sys.argv[1:]
 try:
     cli.main()
@@ -230,9 +208,6 @@ def measure(tmp: Path, git: str, reps: int) -> str:
         jobs[f"warm:{title}"] = [*exe, *compare]
         jobs[f"nocache:{title}"] = [*exe, *compare]
         envs[f"nocache:{title}"] = nocache
-        jobs[f"ondemand-cold:{title}"] = [sys.executable, "-c", ON_DEMAND, *compare]
-        edits[f"ondemand-cold:{title}"] = corpus / "documents" / f"{b}.yaml"
-        jobs[f"ondemand:{title}"] = [sys.executable, "-c", ON_DEMAND, *compare]
     jobs["validate"] = [*exe, "--bills", str(corpus), "validate"]
     jobs["web"] = [sys.executable, "-c", WEB, str(web)]
     jobs["python"] = [sys.executable, "-c", "pass"]
@@ -284,17 +259,15 @@ def render(med: dict[str, float], peak: dict[str, float], splits: dict[str, dict
             f"| title {title} | {ms(git[title])} | {ms(med[f'cold:{title}'])} "
             f"({ratio('cold', title)}) | {ms(med[f'warm:{title}'])} ({ratio('warm', title)}) | "
             f"{ms(med[f'nocache:{title}'])} ({ratio('nocache', title)}) | "
-            f"{ms(med[f'ondemand-cold:{title}'])} ({ratio('ondemand-cold', title)}) | "
-            f"{ms(med[f'ondemand:{title}'])} ({ratio('ondemand', title)}) | "
-            f"{peak[f'warm:{title}']:.0f} / {peak[f'ondemand:{title}']:.0f} / "
+            f"{peak[f'cold:{title}']:.0f} / {peak[f'warm:{title}']:.0f} / "
             f"{peak[f'nocache:{title}']:.0f} MB |")
 
     def verdict(ok: bool) -> str:
         return "met" if ok else "**not met**"
 
     worst = {k: max(med[f"{k}:{t}"] / git[t] for t in TITLES)
-             for k in ("cold", "warm", "ondemand-cold", "ondemand")}
-    rss = max(peak[f"{k}:{t}"] for k in ("warm", "cold", "ondemand") for t in TITLES)
+             for k in ("cold", "warm")}
+    rss = max(peak[f"{k}:{t}"] for k in ("warm", "cold", "nocache") for t in TITLES)
     split_rows = [] if splits else ["| | *skipped: pyinstrument is not installed "
                                     "(`.venv/bin/pip install pyinstrument==5.1.2`)* | | |"]
     for title, s in splits.items():
@@ -332,15 +305,12 @@ def render(med: dict[str, float], peak: dict[str, float], splits: dict[str, dict
         "The baseline is `git diff --no-index --word-diff` on the same title's two XML folders. "
         "*Cold* is the first run after an edit of document B (B read from YAML, A from the "
         "cache); *warm* reads both from the cache; *no cache* is `BILLDIFF_CACHE_DIR=off` "
-        "(both from YAML). `billdiff compare` as `cli.py` is today reads all four documents; "
-        "*on demand* reads only A and B (`load_corpus(root, documents=(A, B))`, through a "
-        "wrapper until `cli.py` passes it).",
+        "(both from YAML). The command reads only the two documents it names.",
         "",
         "## `billdiff compare A B --format json`",
         "",
-        "| | git --word-diff | cold | warm | no cache | on demand, cold | on demand, warm | "
-        "peak memory (warm / on demand / no cache) |",
-        "|---|---|---|---|---|---|---|---|",
+        "| | git --word-diff | cold | warm | no cache | peak memory (cold / warm / no cache) |",
+        "|---|---|---|---|---|---|",
         *rows,
         "",
         "## Validate and the web app's start",
@@ -359,10 +329,10 @@ def render(med: dict[str, float], peak: dict[str, float], splits: dict[str, dict
         "",
         "| goal | measured | |",
         "|---|---|---|",
-        f"| compare cold ≤ {GOALS['cold']:.0f}× git | {worst['cold']:.1f}× (on demand "
-        f"{worst['ondemand-cold']:.1f}×) | {verdict(worst['ondemand-cold'] <= GOALS['cold'])} |",
-        f"| compare warm ≤ {GOALS['warm']:.0f}× git | {worst['warm']:.1f}× (on demand "
-        f"{worst['ondemand']:.1f}×) | {verdict(worst['ondemand'] <= GOALS['warm'])} |",
+        f"| compare cold ≤ {GOALS['cold']:.0f}× git | {worst['cold']:.1f}× | "
+        f"{verdict(worst['cold'] <= GOALS['cold'])} |",
+        f"| compare warm ≤ {GOALS['warm']:.0f}× git | {worst['warm']:.1f}× | "
+        f"{verdict(worst['warm'] <= GOALS['warm'])} |",
         f"| validate warm < {GOALS['validate']} s | {ms(med['validate'])} | "
         f"{verdict(med['validate'] < GOALS['validate'])} |",
         f"| compare peak memory < {GOALS['rss']:.0f} MB | {rss:.0f} MB | "
@@ -372,7 +342,7 @@ def render(med: dict[str, float], peak: dict[str, float], splits: dict[str, dict
         "",
         "## Where a warm compare's time goes",
         "",
-        "One warm `billdiff compare A B --format json` with documents on demand, in a fresh "
+        "One warm `billdiff compare A B --format json`, in a fresh "
         "process, under pyinstrument's sampling profiler (0.5 ms; each sample counted for "
         "the innermost billdiff module on its stack; of several runs, the one of median total). "
         "The start-up of the interpreter itself (the `python -c pass` line above) comes on top:",

@@ -94,8 +94,9 @@ def get_corpus(ctx: click.Context, documents: Iterable[str] | None = None) -> Co
         obj["corpus"] = enable(load_corpus(obj.get("bills"), documents=documents)
                                .require_clean())
         # What is loaded lives as long as the command: keep it out of the collector's
-        # generations (as the web app does), so collections do not walk it again.
-        gc.collect()
+        # generations (as the web app does), so collections do not walk it again.  No
+        # collection first: a command's garbage is short-lived, and one full collection of a
+        # whole code costs more (20 ms of title 7) than anything it would free.
         gc.freeze()
         warnings = obj["corpus"].warnings
         if warnings:
@@ -224,13 +225,15 @@ def compare_cmd(ctx: click.Context, a: str, b: str, topics: tuple[str, ...], fmt
     the law (typography alone is not a change), 1 when something did, 2 on error.
     """
     from billdiff.analysis import read_comparison
-    from billdiff.compare import CompareOptions, cached_compare
+    from billdiff.compare import CompareOptions, compare_documents
 
     corpus = get_corpus(ctx, (a, b))
     doc_a, doc_b = corpus.document(a), corpus.document(b)
     options = CompareOptions(granularity=granularity,  # type: ignore[arg-type]
                              topics=tuple(topics))
-    reading = read_comparison(cached_compare(doc_a, doc_b, corpus=corpus, options=options))
+    # one comparison per process: the cache (keyed by both documents' content digests, which
+    # cost more than the lookup saves here) is for the web app
+    reading = read_comparison(compare_documents(doc_a, doc_b, corpus=corpus, options=options))
     if fmt == "json":
         from billdiff.jsonout import comparison_json, dumps
 

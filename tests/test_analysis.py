@@ -375,3 +375,21 @@ def test_same_options_for_json_and_api(tmp_path):
     r = read_comparison(compare_documents(corpus.document("a"), corpus.document("b"),
                                           corpus=corpus, options=CompareOptions()))
     assert [t.state for t in r.topics] == [TopicState.CHANGED]
+
+
+def test_the_json_of_plain_pairs_is_the_json_of_their_readings(corpus) -> None:  # type: ignore[no-untyped-def]
+    """jsonout.plain_pair_json skips the reading of a pair that is plainly the same: over
+    every ordered pair of the dossier, it says exactly what pair_json of the reading says."""
+    from billdiff.compare import compare_documents
+    from billdiff.jsonout import pair_json, pairs_json
+
+    docs = corpus.ordered_documents()
+    plain = 0
+    for a in docs:
+        for b in docs:
+            if a.id == b.id:
+                continue
+            reading = read_comparison(compare_documents(a, b, corpus=corpus))
+            assert pairs_json(reading) == [pair_json(p) for p in reading.pairs]
+            plain += len(reading.comparison.pairs) - len(reading.read)
+    assert plain > 0
