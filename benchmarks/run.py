@@ -432,6 +432,60 @@ def targets_table() -> list[str]:
     return [*rows, ""]
 
 
+#: The benchmarks that write their own file (each run on demand, by its own command).
+OTHERS = (
+    ("benchmarks-wholecode.md", "Whole codes, whole process (issue 12)",
+     ".venv/bin/python benchmarks/wholecode.py --reps 7"),
+    ("benchmarks-adversarial.md", "Adversarial shapes for the line matcher (issue 11, item 1)",
+     ".venv/bin/python benchmarks/adversarial.py"),
+    ("benchmarks-amend.md", "Amending instructions against the D.C. codifiers' results "
+     "(issue 14)", ".venv/bin/python benchmarks/amend.py --set all --quiet --markdown "
+     "docs/benchmarks-amend.md"),
+    ("benchmarks-load.md", "The site under load (issue 11)", ".venv/bin/python "
+     "benchmarks/load.py"),
+)
+
+
+def goals_section(path: Path) -> list[str]:
+    """The section of a benchmark's own file whose heading names its goals (``## Goals``,
+    ``## Against the goals``), up to its first paragraph after the table: copied as it is."""
+    lines = path.read_text(encoding="utf-8").splitlines()
+    start = next((i for i, line in enumerate(lines)
+                  if line.startswith("## ") and "goal" in line.lower()), None)
+    if start is None:
+        return []
+    out: list[str] = []
+    seen_table = False
+    for line in lines[start + 1:]:
+        if line.startswith("## "):
+            break
+        if line.startswith("|"):
+            seen_table = True
+        elif seen_table and not line.strip():
+            break
+        out.append(line)
+    while out and not out[0].strip():
+        out.pop(0)
+    return out
+
+
+def others_section() -> list[str]:
+    """Each benchmark that writes its own file: what, the command, and its goals table."""
+    out = ["## The other benchmarks", "",
+           "Each writes its own file, run on demand by the command shown; their goals are "
+           "copied here as that file records them (when this file was written).", ""]
+    for name, title, command in OTHERS:
+        path = ROOT / "docs" / name
+        if not path.is_file():
+            out += [f"### {title}", "", f"Not run yet: `{command}` writes [{name}]({name}).",
+                    ""]
+            continue
+        out += [f"### {title}", "", f"[{name}]({name}), written by `{command}`.", ""]
+        goals = goals_section(path)
+        out += [*goals, ""] if goals else []
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--reps", type=int, default=15)
@@ -461,6 +515,7 @@ def main() -> None:
         out += [f"## {title}", "", *kept, ""]
         print("\n".join(kept), file=sys.stderr)
     out += targets_table()
+    out += others_section()
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     out.append(f"Peak memory of the benchmark process: {peak:.0f} MB.")
     if not args.only:
