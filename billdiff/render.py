@@ -244,17 +244,22 @@ def _statement(corpus: Corpus, statement: Statement, own_doc: str, urls: Urls
                           tuple(cite_link(corpus, c, own_doc, urls) for c in statement.cites))
 
 
+def _hedged(label: str, reported: bool) -> str:
+    """A relation's label, with "reportedly" when only secondary sources say so ("would
+    reportedly replace", "would reportedly be replaced by")."""
+    if not reported:
+        return label
+    words = label.split(" ", 1)
+    return f"{words[0]} reportedly {words[1]}" if len(words) == 2 else f"reportedly {label}"
+
+
 def _relation_links(corpus: Corpus, doc: Document, urls: Urls) -> tuple[Link, ...]:
     links: list[Link] = []
     for rel in doc.relations:
         target = corpus.documents.get(rel.target)
         if target is None:
             continue
-        label = RELATION_LABELS[rel.type.value][0]
-        if rel.reported:  # "would reportedly replace"
-            words = label.split(" ", 1)
-            label = (f"{words[0]} reportedly {words[1]}" if len(words) == 2
-                     else f"reportedly {label}")
+        label = _hedged(RELATION_LABELS[rel.type.value][0], rel.reported)
         links.append(Link(f"{label} {target.number}", urls.document(target.id)))
     return tuple(links)
 
@@ -391,8 +396,8 @@ def document_page(corpus: Corpus, doc_id: str, urls: Urls = SITE) -> DocumentPag
     for other in corpus.ordered_documents():
         for rel in other.relations:
             if rel.target == doc.id and other.id != doc.id:
-                link = Link(f"{RELATION_LABELS[rel.type.value][1]} {other.number}",
-                            urls.document(other.id))
+                label = _hedged(RELATION_LABELS[rel.type.value][1], rel.reported)
+                link = Link(f"{label} {other.number}", urls.document(other.id))
                 if link not in outgoing and link not in incoming:  # companions name each other
                     incoming.append(link)
     analyses = tuple(

@@ -269,3 +269,14 @@ def test_show_bidi():
 
     assert show_bidi("a\u202eb") == "a⟦U+202E⟧b"
     assert show_bidi(None) == ""
+
+
+def test_relations_only_secondary_sources_give_are_hedged_both_ways(corpus):
+    from billdiff import render
+
+    bill = render.document_page(corpus, "ma-192-h135")
+    law = render.document_page(corpus, "mgl-c6-s220-2020")
+    assert "would reportedly replace G.L. c. 6, § 220" in {link.text for link in bill.relations}
+    incoming = {link.text for link in law.related_from}
+    assert "would reportedly be replaced by H.135" in incoming
+    assert "would be replaced by S.3084" in incoming  # its own lead-in says so
