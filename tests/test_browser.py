@@ -343,3 +343,165 @@ def test_redline_words_for_screen_readers_are_in_the_markup(page, base_url, bund
     # and the markers are not added by CSS (a reader of the DOM would miss those)
     content = deleted.evaluate("e => getComputedStyle(e, '::before').content")
     assert content in ("none", "normal", '""')
+
+
+# -- RELIABILITY.md §G item 18: the pages it names, on a corpus with a 5,000-word pair --------
+
+
+@pytest.fixture(scope="module")
+def limited_url(tmp_path_factory) -> Iterator[str]:
+    """The app on the bundled dossier plus the 5,000-word pair (benchmarks/memory.py), with
+    limits of one new fact sheet and three drafts per client, so that their 429 pages can be
+    reached."""
+    import sys
+
+    from werkzeug.serving import make_server
+
+    from billdiff.web import create_app
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import memory
+
+    bills = memory.write_bench_corpus(tmp_path_factory.mktemp("g18") / "bills")
+    app = create_app({"BILLS_DIR": str(bills), "FACTSHEET_RENDERS_PER_MINUTE": 1,
+                      "DRAFTS_PER_MINUTE": 3})
+    server = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+        from billdiff.web.factsheet import _state
+
+        with app.app_context():
+            renderer = _state().renderer
+        if renderer is not None:
+            renderer.close()
+
+
+def _axe_clean(page, what: str) -> None:
+    violations = _axe(page)
+    assert not violations, f"{what}:\n{_explain(violations)}"
+
+
+def test_g18_pages_pass_axe_home_compare_form_and_a_5k_word_diff(page, limited_url, artifacts):
+    import sys
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from memory import BIG_A, BIG_B
+
+    for name, path in (("home", "/"), ("compare-form", "/compare"),
+                       ("diff-5k-words", f"/compare?a={BIG_A}&b={BIG_B}"),
+                       ("diff-5k-words-inline", f"/compare?a={BIG_A}&b={BIG_B}&view=inline"),
+                       ("validation-error", "/compare?granularity=sentence")):
+        response = page.goto(limited_url + path)
+        assert response is not None
+        assert response.status == (400 if name == "validation-error" else 200), path
+        if name.startswith("diff-5k"):
+            # the whole redline is there: about a thousand replaced words, each ins and del
+            assert page.locator(".redline ins").count() >= 500
+            assert page.locator(".redline del").count() >= 500
+        page.screenshot(path=str(artifacts / f"g18-{name}.png"))
+        _axe_clean(page, path)
+
+
+def test_g18_draft_validation_error_413_and_429_pages_pass_axe(page, limited_url, artifacts):
+    from billdiff.draft import MAX_DRAFT_WORDS
+
+    # a validation error on the draft form: nothing pasted
+    page.goto(limited_url + "/draft")
+    with page.expect_navigation() as nav:
+        page.click("button[type=submit]")
+    assert nav.value.status == 400
+    assert ("the draft is empty (paste or upload the text to compare)"
+            in page.locator(".error-summary").inner_text())
+    _axe_clean(page, "draft: empty")
+    # over the word limit: 413, the form again with the limit named
+    page.goto(limited_url + "/draft")
+    page.fill("#bd-text", "word " * (MAX_DRAFT_WORDS + 1))
+    with page.expect_navigation() as nav:
+        page.click("button[type=submit]")
+    assert nav.value.status == 413
+    assert f"{MAX_DRAFT_WORDS:,}-word limit" in page.locator(".error-summary").inner_text()
+    page.screenshot(path=str(artifacts / "g18-draft-413.png"))
+    _axe_clean(page, "draft: 413")
+    # a body over the request limit: the app's 413 page (a 2.1 MB upload)
+    page.goto(limited_url + "/draft")
+    page.set_input_files("#bd-file", files=[{"name": "big.txt", "mimeType": "text/plain",
+                                             "buffer": b"word " * 440_000}])
+    with page.expect_navigation() as nav:
+        page.click("button[type=submit]")
+    assert nav.value.status == 413
+    assert "The request is too large" in page.locator("h1").inner_text()
+    page.screenshot(path=str(artifacts / "g18-413.png"))
+    _axe_clean(page, "413")
+    # the draft limit (three a minute here, every draft posted counts): the third is
+    # compared, the fourth refused
+    statuses = []
+    for _ in range(2):
+        page.goto(limited_url + "/draft")
+        page.fill("#bd-text", "Section 1. A rule.\n")
+        with page.expect_navigation() as nav:
+            page.click("button[type=submit]")
+        statuses.append(nav.value.status)
+    assert statuses == [200, 429]
+    assert page.locator("#bd-text").input_value() == "Section 1. A rule.\n"  # kept
+    assert ("This address has compared 3 drafts in the last minute"
+            in page.locator(".error-summary").inner_text())
+    page.screenshot(path=str(artifacts / "g18-draft-429.png"))
+    _axe_clean(page, "draft: 429")
+    # ...and the fact-sheet limit: one new sheet, then the 429 page
+    from billdiff.analysis import default_pair
+    from billdiff.load import load_corpus
+
+    a, b = default_pair(load_corpus(ROOT / "bills"))
+    assert page.goto(limited_url + f"/factsheet?a={a}&b={b}").status == 200
+    refused = page.goto(limited_url + f"/factsheet?a={a}&b={b}&topic=definitions")
+    assert refused is not None
+    assert refused.status == 429
+    assert 1 <= int(refused.headers["retry-after"]) <= 60
+    assert "Too many new fact sheets at once" in page.locator("h1").inner_text()
+    page.screenshot(path=str(artifacts / "g18-429.png"))
+    _axe_clean(page, "429")
+
+
+def test_g18_keyboard_only_from_the_home_page_to_the_fact_sheet_pdf(browser, base_url, bundled):
+    """Tab and Enter only: home page, a comparison, its fact sheet, and the PDF download."""
+    import io
+
+    from pypdf import PdfReader
+
+    context = browser.new_context(viewport=DESKTOP, accept_downloads=True)
+    p = context.new_page()
+
+    def tab_to(condition: str, what: str, limit: int = 120) -> None:
+        for _ in range(limit):
+            p.keyboard.press("Tab")
+            if p.evaluate(f"(() => {{ const e = document.activeElement; return {condition}; }})()"):
+                return
+        raise AssertionError(f"Tab never reached {what}")
+
+    try:
+        p.goto(base_url + "/")
+        tab_to("e.tagName === 'A' && e.getAttribute('href').startsWith('/compare?')",
+               "a comparison on the home page")
+        with p.expect_navigation():
+            p.keyboard.press("Enter")
+        assert "/compare" in p.url
+        tab_to("e.textContent.includes('Fact sheet for this comparison')",
+               "the fact sheet link")
+        with p.expect_navigation():
+            p.keyboard.press("Enter")
+        assert "/factsheet?" in p.url
+        tab_to("e.textContent.includes('Download PDF')", "Download PDF")
+        with p.expect_download() as download:
+            p.keyboard.press("Enter")
+        data = Path(download.value.path()).read_bytes()
+        reader = PdfReader(io.BytesIO(data))
+        assert len(reader.pages) == 1
+        assert download.value.suggested_filename.startswith("factsheet-")
+    finally:
+        context.close()

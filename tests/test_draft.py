@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from billdiff.analysis import read_comparison
 from billdiff.cli import cli
@@ -162,3 +164,168 @@ def test_draft_hostile_text_is_escaped(client):
     body = response.get_data(as_text=True)
     assert "<script>alert(1)</script>" not in body
     assert "&lt;script&gt;" in body
+
+
+# -- bounds on a draft comparison (issue 11, item 3) ------------------------------------------
+
+
+def test_a_draft_over_the_line_limit_is_refused_before_it_is_read():
+    from billdiff.draft import MAX_DRAFT_LINES
+
+    lines = "\n".join(["word"] * (MAX_DRAFT_LINES + 1))
+    with pytest.raises(InputTooLarge) as info:
+        parse_draft(lines)
+    assert info.value.message == (f"the draft has {MAX_DRAFT_LINES + 1:,} lines, over the "
+                                  f"{MAX_DRAFT_LINES:,}-line limit (compare it part by part, "
+                                  "or join lines that belong to one provision)")
+    # every line break str.splitlines knows counts, \r\n as one
+    for sep in ("\r\n", "\r", "\u2028", "\x85"):
+        with pytest.raises(InputTooLarge, match="-line limit"):
+            parse_draft(sep.join(["word"] * (MAX_DRAFT_LINES + 1)))
+    assert parse_draft("\r\n".join(["Section 1. a"] * 3)).sections
+
+
+def test_a_draft_read_into_too_many_provisions_is_refused():
+    from billdiff.draft import MAX_DRAFT_PROVISIONS
+    from billdiff.model import iter_sections
+
+    at_limit = "".join(f"Section {k}. a\n" for k in range(1, MAX_DRAFT_PROVISIONS + 1))
+    assert len(iter_sections(parse_draft(at_limit).sections)) == MAX_DRAFT_PROVISIONS
+    over = at_limit + f"Section {MAX_DRAFT_PROVISIONS + 1}. a\n"
+    with pytest.raises(InputTooLarge, match=f"the draft has {MAX_DRAFT_PROVISIONS + 1:,} "
+                                            f"provisions, over the {MAX_DRAFT_PROVISIONS:,}-"
+                                            "provision limit"):
+        parse_draft(over)
+
+
+def test_the_reported_draft_of_one_word_lines_gets_a_413_naming_the_limit(client):
+    # issue 11, item 3: 843 KB of one-word lines made a 24.5 MB page
+    text = "\n".join(["agency", "shall", "publish", "notice"] * 30_000)[:843_000]
+    response = client.post("/draft", data={"csrf_token": _token(client),
+                                           "against": "ma-193-h4359", "text": text})
+    assert response.status_code == 413
+    body = response.get_data(as_text=True)
+    assert "10,000-line limit" in body
+    assert len(response.data) < 100_000
+    assert response.headers["Cache-Control"] == "private, no-store"
+
+
+def test_a_page_over_the_page_limit_is_413(client, monkeypatch):
+    from billdiff.web import draft as web_draft
+
+    token = _token(client)
+    ok = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
+                                     "text": PLAIN})
+    assert ok.status_code == 200
+    monkeypatch.setattr(web_draft, "MAX_PAGE_BYTES", len(ok.data) - 1)
+    big = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
+                                      "text": PLAIN})
+    assert big.status_code == 413
+    assert f"over the {len(ok.data) - 1:,}-byte limit" in big.get_data(as_text=True)
+
+
+def _draft_app(**config):
+    from billdiff.web import create_app
+
+    return create_app({"TESTING": True, "DRAFTS_PER_MINUTE": 2, **config})
+
+
+def _post_draft(client, **environ):
+    return client.post("/draft", data={"csrf_token": _token(client), "against": "ma-193-h4359",
+                                       "text": PLAIN}, **environ)
+
+
+def test_drafts_beyond_the_limit_get_429_with_retry_after_and_keep_the_text():
+    client = _draft_app().test_client()
+    assert [_post_draft(client).status_code for _ in range(2)] == [200, 200]
+    third = _post_draft(client)
+    assert third.status_code == 429
+    assert 1 <= int(third.headers["Retry-After"]) <= 60
+    assert third.headers["Cache-Control"] == "private, no-store"
+    body = third.get_data(as_text=True)
+    assert "This address has compared 2 drafts in the last minute" in body
+    assert "Section 2. Searches." in body  # the text is given back in the form
+    assert "draft-result" not in body  # and nothing was compared
+    # the form itself is never limited; another address has its own count
+    assert client.get("/draft").status_code == 200
+    other = _post_draft(client, environ_base={"REMOTE_ADDR": "192.0.2.7"})
+    assert other.status_code == 200
+
+
+def test_draft_clients_behind_one_proxy_are_told_apart_by_forwarded_for():
+    def statuses(app, addresses):
+        client = app.test_client()
+        return [_post_draft(client, headers={"X-Forwarded-For": a}).status_code
+                for a in addresses]
+
+    spread = ["198.51.100.1", "198.51.100.2", "198.51.100.3"]
+    # behind one trusted proxy: three clients, one draft each
+    assert statuses(_draft_app(PROXY_HOPS=1), spread) == [200, 200, 200]
+    # the same address three times is one client
+    assert statuses(_draft_app(PROXY_HOPS=1), ["198.51.100.9"] * 3) == [200, 200, 429]
+    # no proxy configured: the header is the client's to forge, and is not trusted
+    assert statuses(_draft_app(), spread) == [200, 200, 429]
+
+
+def test_the_draft_limit_is_a_setting_and_can_be_turned_off(monkeypatch):
+    from billdiff.web import ConfigError, create_app
+
+    client = _draft_app(DRAFTS_PER_MINUTE=0).test_client()
+    assert {_post_draft(client).status_code for _ in range(4)} == {200}
+    monkeypatch.setenv("BILLDIFF_DRAFTS_PER_MINUTE", "1")
+    app = create_app({"TESTING": True})
+    assert app.config["DRAFTS_PER_MINUTE"] == 1
+    client = app.test_client()
+    assert [_post_draft(client).status_code for _ in range(2)] == [200, 429]
+    monkeypatch.setenv("BILLDIFF_DRAFTS_PER_MINUTE", "-1")
+    with pytest.raises(ConfigError, match="BILLDIFF_DRAFTS_PER_MINUTE"):
+        create_app({"TESTING": True})
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\r", "\r\n", "\v", "\f", "\x1c", "\x1d",
+                                 "\x1e", "\x85", "\u2028", "\u2029", "é"]),
+                max_size=40).map("".join))
+def test_lines_are_counted_as_the_parsers_split_them(text):
+    from billdiff.draft import count_lines
+
+    assert count_lines(text) == len(text.splitlines())
+
+
+def test_a_draft_at_the_word_limit_is_compared(client):
+    # 60,000 words in 3,000 provisions of 20 words: every limit reached, none passed
+    from billdiff.draft import MAX_DRAFT_PROVISIONS
+
+    words = MAX_DRAFT_WORDS // MAX_DRAFT_PROVISIONS
+    text = "".join(f"Section {k}. " + "rule " * (words - 3) + "end.\n"
+                   for k in range(1, MAX_DRAFT_PROVISIONS + 1))
+    from billdiff.diff import count_words
+
+    assert count_words(text) == MAX_DRAFT_WORDS
+    response = client.post("/draft", data={"csrf_token": _token(client),
+                                           "against": "ma-193-h4359", "text": text})
+    assert response.status_code == 200
+    assert "draft-result" in response.get_data(as_text=True)
+
+
+def test_a_draft_sent_while_another_is_compared_gets_503_with_retry_after(client):
+    from billdiff.web import draft as web_draft
+
+    token = _token(client)
+    assert web_draft._BUSY.acquire(blocking=False)  # another request is comparing a draft
+    try:
+        busy = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
+                                           "text": PLAIN})
+    finally:
+        web_draft._BUSY.release()
+    assert busy.status_code == 503
+    assert busy.headers["Retry-After"] == str(web_draft.BUSY_RETRY_AFTER)
+    assert busy.headers["Cache-Control"] == "private, no-store"
+    body = busy.get_data(as_text=True)
+    assert "The server is comparing other drafts just now" in body
+    assert "Section 2. Searches." in body  # the text is given back
+    again = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
+                                        "text": PLAIN})
+    assert again.status_code == 200
+    assert web_draft._BUSY.acquire(blocking=False)  # released after each comparison
+    web_draft._BUSY.release()

@@ -740,40 +740,62 @@ def format_lines(document: Document, start: int, end: int, page: int | None = No
     for _, span in spans:
         restarts = restarts or span.start < reached
         reached = max(reached, span.end)
+    # Only the document's own lines are ever visited: the range asked for is clipped to them
+    # first, a section without offsets is visited at its first line only, and lines no section
+    # holds are shown as runs, so the work and the output follow the document, never the
+    # range asked for (``--lines 1-9999999`` on a six-line bill took 510 MB; issue 11, item 12).
+    first, last = max(start, low), min(end, high)
     rows: dict[tuple[int, int], list[str]] = {}
     whole: dict[tuple[int, int], list[Section]] = {}
+    held: list[tuple[int, int]] = []  # lines (of page 0) that some section prints
     for section, span in spans:
         key_page = (span.page or 0) if restarts else 0
-        for number in range(max(span.start, start), min(span.end, end) + 1):
+        top, bottom = max(span.start, first), min(span.end, last)
+        if top > bottom:
+            continue
+        if not span.offsets:
+            whole.setdefault((key_page, top), []).append(section)
+            held.append((top, bottom))
+            continue
+        for number in range(top, bottom + 1):  # as many as the file has offsets
             key = (key_page, number)
-            rows.setdefault(key, [])
-            if span.offsets:
-                words = _line_slice(section, number)
-                if words:
-                    rows[key].append(words)
-            elif number == max(span.start, start):
-                whole.setdefault(key, []).append(section)
-    if not restarts:  # a line of the range that no section owns is shown as such
-        for number in range(max(start, low), min(end, high) + 1):
-            rows.setdefault((0, number), [])
-    width = len(str(max(number for _, number in rows)))
-    pages = sorted({p for p, _ in rows})
+            words = _line_slice(section, number)
+            if words:
+                rows.setdefault(key, []).append(words)
+                held.append((number, number))
+            elif restarts:  # (without restarts, the runs below show such lines)
+                rows.setdefault(key, [])
+    gaps: dict[tuple[int, int], int] = {}  # first line of a run no section holds -> its last
+    if not restarts:
+        reached = first
+        for top, bottom in sorted(held):
+            if top > reached:
+                gaps[(0, reached)] = top - 1
+            reached = max(reached, bottom + 1)
+        if reached <= last:
+            gaps[(0, reached)] = last
+    keys = sorted(set(rows) | set(whole) | set(gaps))
+    width = len(str(max([n for _, n in keys] + list(gaps.values()))))
+    pages = sorted({p for p, _ in keys})
+    opening = {p: min(n for q, n in keys if q == p) for p in pages} if len(pages) > 1 else {}
     out: list[str] = []
-    for key in sorted(rows):
-        if len(pages) > 1 and key[1] == min(n for p, n in rows if p == key[0]):
+    for key in keys:
+        if opening.get(key[0]) == key[1]:
             out.append(f"page {key[0]}:")
-        words = " ".join(rows[key])
-        if words or key not in whole:
-            out.append(f"{key[1]:>{width}}  {words or '[no text recorded for this line]'}")
+        if key in gaps:
+            if gaps[key] > key[1]:
+                out.append(f"{key[1]:>{width}}-{gaps[key]}  [no text recorded for these lines]")
+            else:
+                out.append(f"{key[1]:>{width}}  [no text recorded for this line]")
+        elif key in rows and (rows[key] or key not in whole):
+            words = " ".join(rows[key]) or "[no text recorded for this line]"
+            out.append(f"{key[1]:>{width}}  {words}")
         for section in whole.get(key, []):
             out.append(f"{_span_label(section)}: this file records no positions for its printed "
                        "lines, so the whole section follows")
             out.append(section.text)
-    missing = [n for n in range(start, end + 1) if n < low or n > high]
-    if missing:
-        gaps = [n for n in missing if n < low], [n for n in missing if n > high]
-        for gap in gaps:
-            if gap:
-                what = f"lines {gap[0]}-{gap[-1]} are" if len(gap) > 1 else f"line {gap[0]} is"
-                out.append(f"({what} not in {document.id}, which has {has})")
+    for top, bottom in ((start, min(end, low - 1)), (max(start, high + 1), end)):
+        if top <= bottom:  # the part of the range outside the document, named in one note
+            what = f"lines {top}-{bottom} are" if bottom > top else f"line {top} is"
+            out.append(f"({what} not in {document.id}, which has {has})")
     return "\n".join(out)

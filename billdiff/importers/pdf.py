@@ -294,9 +294,13 @@ def detect_format(path: Path) -> str:
     namespace; ``ma-bill`` when the text has the Legislature's cover-page or enacting-clause
     markers; anything else ``plain``.
     """
+    from billdiff.files import open_regular
+
     path = Path(path)
+    # open_regular: a FIFO or a device is refused ("not a regular file"), never waited on
+    handle = open_regular(path, where=str(path))
     try:
-        with path.open("rb") as handle:
+        with handle:
             head = handle.read(256_000)
     except OSError as err:
         raise BilldiffError(f"cannot read the file ({err.strerror})", where=str(path),

@@ -1,9 +1,11 @@
-"""Per-client limits on what costs the server most: rendering fact-sheet PDFs.
+"""Per-client limits on what costs the server most: rendering fact-sheet PDFs, and comparing
+pasted drafts.
 
 A render takes a few hundred milliseconds of a worker process that renders one sheet at a
 time, so one client asking for many different sheets could keep everyone else waiting
 (RELIABILITY.md D2).  Only renders count: a sheet already in the cache costs nothing and is
-never refused.
+never refused.  A draft is never cached (it is the client's own text), so every draft
+comparison counts (``DRAFTS_PER_MINUTE``, :func:`app_limiter`).
 
 The counts live in this process.  With several server processes each keeps its own, so the
 effective limit is the per-process limit times the number of processes; each process also has
@@ -23,6 +25,7 @@ import threading
 import time
 from collections import OrderedDict, deque
 from collections.abc import Callable
+from typing import Any
 
 
 class RateLimiter:
@@ -81,4 +84,20 @@ def client_key(address: str | None) -> str:
     return str(ip)
 
 
-__all__ = ["RateLimiter", "client_key"]
+_APP_LOCK = threading.Lock()
+
+
+def app_limiter(app: Any, name: str, per_minute: int) -> RateLimiter | None:
+    """The app's limiter called *name*: at most *per_minute* events per client a minute (made
+    on first use, one per app and so per server process); None when *per_minute* is 0 (off)."""
+    if per_minute <= 0:
+        return None
+    key = f"billdiff.limit.{name}"
+    with _APP_LOCK:
+        limiter: RateLimiter | None = app.extensions.get(key)
+        if limiter is None or limiter.limit != per_minute:
+            limiter = app.extensions[key] = RateLimiter(per_minute, 60.0)
+    return limiter
+
+
+__all__ = ["RateLimiter", "app_limiter", "client_key"]
