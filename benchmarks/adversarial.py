@@ -14,10 +14,10 @@ Two kinds of measurement:
   ``billdiff.diff`` matches paragraphs on; words for the word-level shape) matched by
   ``difflib.SequenceMatcher(autojunk=False)`` (the standard library), ``cydifflib`` (the C
   drop-in billdiff uses today) and :func:`billdiff.match.match_lines`.
-- **diff_texts**: the whole word-level diff, as ``billdiff.diff`` is today, and with
-  ``match_lines`` put in place of its matcher in the worker process (``diff.py`` itself is not
-  changed): at the paragraph and sentence levels only (``_match_folded``), and at every level
-  (``_match``, words too).
+- **diff_texts**: the whole word-level diff, as ``billdiff.diff`` is today (``SequenceMatcher``
+  where items repeat little, ``match_lines`` elsewhere), against the baseline of
+  ``SequenceMatcher`` at every level, as before issue 11 (set in the worker process only;
+  ``diff.py`` itself is not changed).
 
 Edit volume is lines (or words) deleted plus inserted: lower is tighter.
 """
@@ -154,8 +154,7 @@ NEEDS_CORPUS = {"worst-1MB", "large-1MB"}
 WORD_LEVEL = {"the-words-6000"}
 
 MATCHERS = ("difflib", "cydifflib", "match_lines")
-DIFFS = ("diff_texts today", "diff_texts + match (paragraphs, sentences)",
-         "diff_texts + match (every level)")
+DIFFS = ("diff_texts", "diff_texts, SequenceMatcher at every level")
 
 
 # --------------------------------------------------------------------------- the worker
@@ -195,35 +194,14 @@ def worker(shape: str, engine: str) -> dict[str, Any]:
             result["approximate"] = False
         return result
     import billdiff.diff as diff
-    from billdiff.match import match_lines
 
-    flagged = {"match": False}
-
-    def matched(x: Any, y: Any) -> list[tuple[str, int, int, int, int]]:
-        found = match_lines(x, y)
-        flagged["match"] |= found.approximate  # what the wired code would set on the result
-        return list(found.opcodes)
-
-    if engine == DIFFS[1]:
-        from billdiff.normalize import fold_typography
-
-        if hasattr(diff, "_match_folded"):
-            def folded(x: list[str], y: list[str]) -> list[tuple[str, int, int, int, int]]:
-                fx = [fold_typography(t) for t in x]
-                fy = [fold_typography(t) for t in y] if y is not x else fx
-                return matched(fx, fy)
-
-            diff._match_folded = folded  # type: ignore[attr-defined]
-        else:  # an older diff.py: paragraphs and sentences go through _match with words
-            result["note"] = "no _match_folded in this diff.py: every level"
-            diff._match = matched
-    elif engine == DIFFS[2]:
-        diff._match = matched
+    if engine == DIFFS[1]:  # the baseline: the matcher billdiff used before match_lines
+        diff._cheap_for_sequence_matcher = lambda a, counts_b: True  # type: ignore[attr-defined]
     start = time.perf_counter()
     out = diff.diff_texts(a, b)
     result["seconds"] = time.perf_counter() - start
     result["volume"] = out.stats.words_inserted + out.stats.words_deleted
-    result["approximate"] = out.approximate or flagged["match"]
+    result["approximate"] = out.approximate
     return result
 
 
@@ -317,9 +295,10 @@ def write_report(shapes: list[str], matcher: dict[tuple[str, str], dict[str, Any
         "",
         "## The whole word-level diff (`billdiff.diff.diff_texts`)",
         "",
-        "`today` is diff.py as it is; the other two put `match_lines` in place of its matcher "
-        "(in the benchmark's worker process only) at the paragraph and sentence levels "
-        "(`_match_folded`), or at every level (`_match`, words too).",
+        "`diff_texts` is diff.py as it is (``SequenceMatcher`` where items repeat little, "
+        "`match_lines` elsewhere); the baseline gives every level to `SequenceMatcher` "
+        "(cydifflib), as billdiff did before issue 11 (in the benchmark's worker process "
+        "only).",
         "",
         "| shape | " + " | ".join(DIFFS) + " |",
         "|---|" + "---|" * len(DIFFS),

@@ -647,8 +647,12 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
                     topics: Sequence[str] = (), org: Org = DEFAULT_ORG,
                     site_url: str = DEFAULT_SITE_URL, date: dt.date | None = None,
                     paper: str = "letter", max_facts: int = MAX_FACTS,
-                    max_statements: int = MAX_STATEMENTS) -> FactSheet:
+                    max_statements: int = MAX_STATEMENTS,
+                    fact_ids: Sequence[str] | None = None) -> FactSheet:
     """Build the fact sheet comparing document *a_id* (current law) with *b_id* (the bill).
+
+    *fact_ids*, when given, are the facts shown (in the order of :func:`_choose_facts`), in
+    place of the first *max_facts* it chooses.
 
     Raises :class:`NotFound` for an unknown document or topic and :class:`BilldiffError` for
     other bad input (too many topics, a bad paper size or site URL).
@@ -701,7 +705,10 @@ def build_factsheet(corpus: Corpus, a_id: str, b_id: str, *,
                                     _text_note(topic.state, topic.changes)))
 
     facts = []
-    for fact in _choose_facts(corpus, chosen, max_facts):
+    picked = _choose_facts(corpus, chosen, MAX_FACTS if fact_ids is not None else max_facts)
+    if fact_ids is not None:
+        picked = [f for f in picked if f.id in fact_ids]
+    for fact in picked:
         numbers = tuple(sorted({notes.source(s) for s in fact.sources}))
         facts.append(FactItem(fact.id, fact.text, numbers))
 
@@ -773,7 +780,33 @@ def candidates(corpus: Corpus, request: FactSheetRequest, org: Org = DEFAULT_ORG
     most = max((len(s.sentences) for p in full.provisions for s in (p.current, p.bill)),
                default=1)
     ladder = fit_ladder(len(full.facts), max(1, min(most, MAX_STATEMENTS)))
-    return [full if i == 0 else build(*step) for i, step in enumerate(ladder)]
+    sheets = [full if i == 0 else build(*step) for i, step in enumerate(ladder)]
+    # At one sentence a side, before a fact is dropped, the same number of the sheet's
+    # facts that cost least room: a sheet that cannot keep the four-line fact with four new
+    # notes may keep a two-line one whose source it already cites, rather than none.
+    out: list[FactSheet] = []
+    for step, sheet in zip(ladder, sheets, strict=True):
+        out.append(sheet)
+        per_side, count = step
+        if per_side == ladder[-1][0] and 0 < count < len(full.facts):
+            ids = _compact_facts(full, count)
+            if ids != tuple(f.id for f in sheet.facts):
+                out.append(build_factsheet(
+                    corpus, request.a, request.b, topics=request.topics, org=org,
+                    site_url=request.site_url, date=request.date, paper=request.paper,
+                    max_statements=per_side, fact_ids=ids))
+    return out
+
+
+def _compact_facts(full: FactSheet, count: int) -> tuple[str, ...]:
+    """The ids of *count* of *full*'s facts that take least room: fewest notes the rest of
+    the sheet does not cite already, then the shortest text (in the sheet's order)."""
+    cited = {n for p in full.provisions for side in (p.current, p.bill)
+             for sentence in side.sentences for n in sentence.notes}
+    ranked = sorted(range(len(full.facts)), key=lambda i: (
+        len(set(full.facts[i].notes) - cited), len(full.facts[i].text), i))
+    keep = sorted(ranked[:count])
+    return tuple(full.facts[i].id for i in keep)
 
 
 __all__ = [
@@ -861,8 +894,10 @@ def render_html(sheet: FactSheet, *, mode: Literal["pdf", "preview"] = "pdf",
 def fit_job(sheets: Sequence[FactSheet]) -> FitJob:
     """The PDF job for candidate sheets (fullest first): the first that fits one page, found
     by :func:`plan_fit` from one measuring layout."""
+    order = {f.id: i for i, f in enumerate(sheets[0].facts)}
     kept = tuple((max((len(s.sentences) for p in sh.provisions for s in (p.current, p.bill)),
-                      default=0), len(sh.facts), len(sh.notes)) for sh in sheets)
+                      default=0), tuple(order[f.id] for f in sh.facts if f.id in order),
+                  len(sh.notes)) for sh in sheets)
     return FitJob(tuple(render_html(sh) for sh in sheets), pdf_resources(sheets[0]),
                   measure=pdf_resources(sheets[0], tall=True), planner=plan_fit,
                   hints=(kept, page_height_px(sheets[0].paper)))
@@ -874,12 +909,16 @@ def fit_job(sheets: Sequence[FactSheet]) -> FitJob:
 CLOSE_CALL_PX = 18
 
 
-def plan_fit(measured: Measured, hints: tuple[tuple[tuple[int, int, int], ...], float]) -> int:
+Kept = tuple[int, tuple[int, ...], int]
+
+
+def plan_fit(measured: Measured, hints: tuple[tuple[Kept, ...], float]) -> int:
     """The first candidate sheet estimated to fit one page, from the fullest one's measured
     parts (its facts, notes and sides carry ``data-fit`` markers in the template).
 
-    *hints* is ``(kept, page height)``, ``kept[i]`` being ``(statements per side, facts,
-    notes)`` of candidate *i*.  A close call starts one candidate fuller (estimates err long).
+    *hints* is ``(kept, page height)``, ``kept[i]`` being ``(statements per side, the
+    indices of the fullest sheet's facts it keeps, notes)`` of candidate *i*.  A close call
+    starts one candidate fuller (estimates err long).
     """
     kept, page_height = hints
     parts = _parts(measured)
@@ -907,12 +946,12 @@ def _parts(measured: Measured) -> dict[str, Any]:
     return out
 
 
-def _estimate(m: dict[str, Any], full: tuple[int, int, int], keep: tuple[int, int, int]) -> float:
+def _estimate(m: dict[str, Any], full: Kept, keep: Kept) -> float:
     statements, facts, notes = keep
     height = float(m["total"])
     fact_heights = m["fact"]
-    height -= sum(fact_heights[facts:])
-    if facts == 0 and fact_heights:
+    height -= sum(h for i, h in enumerate(fact_heights) if i not in facts)
+    if not facts and fact_heights:
         height -= max(m["facts"] - sum(fact_heights), 0.0)
     rows: dict[str, list[tuple[float, float]]] = {}
     for (row, _side), (side_height, chars) in m["side"].items():

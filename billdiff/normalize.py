@@ -32,6 +32,10 @@ _QUOTES = {
 _TYPOGRAPHY = {**_QUOTES, **dict.fromkeys(map(ord, "\u2010\u2011\u2012\u2013\u2014\u2015"
                                                   "\u2212\ufe58\ufe63\uff0d"), "-")}
 _TYPOGRAPHY_RE = re.compile("[" + "".join(map(chr, _TYPOGRAPHY)) + "]")
+#: The same folding as (mark, plain) pairs: ``str.replace`` runs at C speed over a text whatever
+#: its characters, where a character-class pattern over non-ASCII text, or a substitution with
+#: a function (a Python call per mark), made the paragraph matching of a 1 MB text 60 % slower.
+_FOLDS = tuple((chr(c), plain) for c, plain in _TYPOGRAPHY.items())
 BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c"
 _BIDI_RE = re.compile(f"[{BIDI_CONTROLS}]")
 
@@ -83,12 +87,11 @@ def fold_typography(text: str) -> str:
     """
     if text.isascii():
         return text
-    # a substitution touches only the few marks a text has; translate walks every character
-    return _TYPOGRAPHY_RE.sub(_fold_mark, text)
-
-
-def _fold_mark(match: re.Match[str]) -> str:
-    return _TYPOGRAPHY[ord(match.group())]
+    # translate would look every character up in a dictionary, a regular expression's class is
+    # slow over wide characters: twenty C-speed replaces are the fastest (a 1 MB text, 3.7 ms)
+    for mark, plain in _FOLDS:
+        text = text.replace(mark, plain)
+    return text
 
 
 def mark_bidi(text: str) -> str:

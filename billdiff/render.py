@@ -19,14 +19,12 @@ import functools
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from billdiff import analysis, ids, settings
-from billdiff.amend import AmendResult, Outcome
 from billdiff.amend import corpus as amended
-from billdiff.amend.corpus import AsAmended
 from billdiff.analysis import (
     CHANGE_HELP,
     CHANGE_LABELS,
@@ -62,6 +60,10 @@ from billdiff.model import iter_sections as _iter_sections
 from billdiff.normalize import BIDI_CONTROLS, bidi_marker
 from billdiff.urls import Urls
 from billdiff.wording import plural
+
+if TYPE_CHECKING:
+    from billdiff.amend import AmendResult, Outcome
+    from billdiff.amend.corpus import AsAmended
 
 VIEWS = ("side", "inline")
 GRANULARITIES: tuple[Granularity, ...] = ("word", "char")
@@ -107,13 +109,6 @@ def humanize(name: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def split_last(text: str) -> tuple[str, str]:
-    """``("all but the last word ", "last word")``: the last word stays with its note
-    numbers when a line wraps."""
-    head, _, tail = text.rstrip().rpartition(" ")
-    return (head + " " if head else ""), tail
-
-
 #: Labels every template may use, from the one vocabulary in :mod:`billdiff.analysis`.
 GLOBALS: Mapping[str, Any] = {
     "plural": plural, "STATUS_LABELS": STATUS_LABELS, "STATUS_HELP": STATUS_HELP,
@@ -128,8 +123,7 @@ GLOBALS: Mapping[str, Any] = {
 def configure(env: Environment) -> Environment:
     """Add billdiff's filters and globals to a Jinja environment (Flask's or our own)."""
     env.filters.update(show_bidi=show_bidi, percent=percent, humanize=humanize,
-                       section_number=section_number, section_label=section_label,
-                       split_last=split_last)
+                       section_number=section_number, section_label=section_label)
     env.globals.update(GLOBALS)
     env.trim_blocks = True
     env.lstrip_blocks = True
