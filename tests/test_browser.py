@@ -72,6 +72,12 @@ def _pages(corpus) -> dict[str, str]:
         pages["compare-typography"] = "/compare?a=ma-192-s3084&b=ma-193-h1728&topic=definitions"
     if topic:
         pages["topic"] = f"/topics/{'definitions' if 'definitions' in corpus.topics else topic}"
+    from billdiff.amend import corpus as amended
+
+    found = next((p for d in docs for p in amended.amended_by(corpus, d)
+                  if p.amendment.provenance.completeness.value != "none"), None)
+    if found is not None:  # the law as amended: a comparative print
+        pages["as-amended"] = f"/as-amended/{found.target.id}/{found.amendment.id}"
     return pages
 
 
