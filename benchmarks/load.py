@@ -8,7 +8,10 @@ Run on demand (about seven minutes with the defaults)::
     .venv/bin/python benchmarks/load.py [--seconds 10] [--connections 16 64] [--only NAME...]
                                         [--json results.json]
 
-Results go to ``docs/benchmarks-load.md``.  The load generator is ``wrk`` (Debian's ``wrk``)
+Results go to ``docs/benchmarks-load.md`` (a full run only: ``--only``, ``--no-attack`` and
+``--max-requests`` print their tables but leave the file alone unless ``--out`` names one).
+
+The load generator is ``wrk`` (Debian's ``wrk``)
 with a Lua script per run that walks a list of paths (so that "computed per request" is a new
 address each time), counts every status and checks that each 429 and 503 carries
 ``Retry-After``; without ``wrk`` a Python generator (threads, keep-alive connections) stands
@@ -408,10 +411,14 @@ def adversarial_drafts() -> dict[str, str]:
 
 
 def stored_pair(bills: Path) -> tuple[str, str]:
+    """The bundled dossier's default pair (what its home page offers), never a benchmark
+    document."""
     from billdiff.analysis import default_pair
     from billdiff.load import load_corpus
 
-    return default_pair(load_corpus(bills))
+    pair = default_pair(load_corpus(bills))
+    assert not any(x.startswith("bench-") for x in pair), pair
+    return pair
 
 
 def build_runs(server: Server, bills: Path) -> list[Run]:
@@ -556,6 +563,122 @@ def table(rows: list[dict[str, Any]], baseline: dict[int, float]) -> str:
     return "\n".join(lines)
 
 
+STORED_RPS, STORED_P99_MS, COMPUTED_RPS, PROBE_P99_MS = 2000, 20, 400, 200
+
+
+def machine() -> str:
+    import platform
+
+    model = ""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            model = next((x.split(":", 1)[1].strip() for x in f if x.startswith("model name")),
+                         "")
+    except OSError:
+        pass
+    wrk = ""
+    if WRK:
+        out = subprocess.run([WRK, "-v"], capture_output=True, text=True, check=False)
+        wrk = (out.stdout or out.stderr).split("Copyright")[0].strip()
+    return (f"{platform.machine()}, {os.cpu_count()} CPUs ({model or 'unknown CPU'}), "
+            f"Python {sys.version.split()[0]}, Linux {platform.release()}; load generator "
+            f"{wrk or 'Python threads (wrk not found)'} on the same machine")
+
+
+def _met(ok: bool) -> str:
+    return "met" if ok else "**not met**"
+
+
+def goals(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
+    """(goal, measured, met) for issue 11's goals."""
+    rows: list[tuple[str, str, bool]] = []
+    by = {(r["name"], r["connections"]): r for r in results["runs"]}
+    for conns in sorted({r["connections"] for r in results["runs"]}):
+        stored = by.get(("stored-comparison", conns))
+        if stored:
+            p99 = stored["latency_us"]["p99"] / 1000
+            rows.append((f"stored comparison page ≥ {STORED_RPS:,} req/s, p99 < "
+                         f"{STORED_P99_MS} ms ({conns} connections)",
+                         f"{stored['rps']:,.0f} req/s, p99 {p99:.1f} ms",
+                         stored["rps"] >= STORED_RPS and p99 < STORED_P99_MS))
+        computed = by.get(("computed-comparison", conns))
+        if computed:
+            ok200 = computed["statuses"].get("200", computed["statuses"].get(200, 0))
+            rows.append((f"comparison computed per request ≥ {COMPUTED_RPS} req/s "
+                         f"({conns} connections)",
+                         f"{computed['rps']:,.0f} req/s ({ok200:,} of "
+                         f"{computed['requests']:,} answered 200)",
+                         computed["rps"] >= COMPUTED_RPS
+                         and ok200 == computed["requests"]))
+    everything = results["runs"] + [a for x in results["attacks"] for a in x["attacks"]]
+    limited = sum(v for r in everything for k, v in r["statuses"].items()
+                  if int(k) in (429, 503))
+    problems = results["limit_problems"]
+    rows.append(("limits answer 429 or 503 with Retry-After, no other 5xx, no transport error "
+                 "(every run)",
+                 f"{limited:,} answers 429/503, every one with Retry-After; "
+                 + ("no other 5xx, no transport error" if not problems else
+                    "; ".join(problems[:4]) + (" ..." if len(problems) > 4 else "")),
+                 not problems and limited > 0))
+    if results["attacks"]:
+        worst = max(results["attacks"], key=lambda x: x["probe"]["p99_ms"])
+        p99 = worst["probe"]["p99_ms"]
+        rows.append((f"probe of / p99 < {PROBE_P99_MS} ms while items 1 and 3's adversarial "
+                     "requests run",
+                     f"worst p99 {p99:.0f} ms ({worst['label']}); "
+                     f"{len(results['attacks'])} attack runs",
+                     p99 < PROBE_P99_MS))
+    return rows
+
+
+def write_markdown(path: Path, results: dict[str, Any], command: str) -> None:
+    runs = results["runs"]
+    baseline = {r["connections"]: r["rps"] for r in runs if r["name"] == "static-file"}
+    notes = {r["name"]: r["note"] for r in runs if r["note"]}
+    out = ["# The site under load (issue 11)", "",
+           "Measured by `benchmarks/load.py` (run on demand; it takes about seven minutes):", "",
+           "```sh", command, "```", "",
+           f"Machine: {machine()}.", "",
+           f"Server: `{results['server']}` (`billdiff/gunicorn_conf.py`: gthread workers, "
+           f"{results.get('threads', 4)} threads each, the access log on) on loopback, on a "
+           "copy of the bundled dossier with the 5,000-word pair and issue 11 item 1's "
+           "4,000-line `[Reserved]` pair added; `BILLDIFF_PROXY_HOPS=1`, the load generator "
+           "naming each client in `X-Forwarded-For`. Each run lasts "
+           f"{results['seconds']:g} s. The **baseline** is `static-file`: `/static/app.css` "
+           "served by the same gunicorn (the app's own static route), the most a request "
+           "through this server stack can do here; *vs static* is each run's requests/s "
+           "against it at the same connections.", "",
+           "## Goals", "", "| goal | measured | met |", "|---|---|---|"]
+    for goal, measured, ok in goals(results):
+        out.append(f"| {goal} | {measured} | {_met(ok)} |")
+    out += ["", "## Every run", "", table(runs, baseline), "",
+            "What each run asks for:", ""]
+    out += [f"- `{name}`: {note}" for name, note in notes.items()]
+    out += ["", "## The home page while adversarial requests run", "",
+            "A probe `GET /` on a new connection every 20 ms, while the adversarial requests of "
+            "issue 11 item 1 (the 4,000-line `[Reserved]` pair, every option combination so that "
+            "no cache answers) and item 3 (large drafts, each from a new client) run.", "",
+            f"With nothing else running the probe's p50 is "
+            f"{results['quiet_probe']['p50_ms']:.1f} ms, p99 "
+            f"{results['quiet_probe']['p99_ms']:.1f} ms.", "",
+            "| attack | probe p50 ms | probe p99 ms | probe max ms | attack: req/s, statuses |",
+            "|---|---:|---:|---:|---|"]
+    for x in results["attacks"]:
+        pr = x["probe"]
+        att = "; ".join(f"{a['name']} ×{a['connections']}: {a['rps']:,.1f}, {_statuses(a)}"
+                        for a in x["attacks"])
+        out.append(f"| {x['label']} | {pr['p50_ms']:.1f} | {pr['p99_ms']:.1f} | "
+                   f"{pr['max_ms']:.0f} | {att} |")
+    out += ["", "## The server afterwards", "",
+            f"- worker resident memory at the end: {results['worker_rss_mib']} MiB;",
+            f"- workers booted: {results['workers_booted']} (replaced after `max_requests`: "
+            f"{results['workers_restarted_max_requests']});",
+            "- error lines or tracebacks in the server's log: "
+            + ("none." if not results["log_errors"] else
+               "; ".join(f"`{x[:160]}`" for x in results["log_errors"][:5]))]
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--seconds", type=float, default=10.0)
@@ -563,12 +686,16 @@ def main() -> None:
     parser.add_argument("--only", nargs="*", help="run only these runs (names)")
     parser.add_argument("--no-attack", action="store_true")
     parser.add_argument("--json", type=Path)
+    parser.add_argument("--out", type=Path,
+                        help="the Markdown report (default docs/benchmarks-load.md, written "
+                             "by a full run only)")
     parser.add_argument("--max-requests", type=int,
                         help="diagnosis: run gunicorn with this --max-requests (0: never "
                              "replace a worker) instead of `billdiff serve --production`")
     args = parser.parse_args()
     results: dict[str, Any] = {"generator": "wrk" if WRK else "python (wrk not found)",
-                               "cpus": os.cpu_count(), "python": sys.version.split()[0]}
+                               "cpus": os.cpu_count(), "python": sys.version.split()[0],
+                               "seconds": args.seconds}
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         bills = memory.write_bench_corpus(work / "bills", adversarial=True)
@@ -631,6 +758,12 @@ def main() -> None:
           results["workers_restarted_max_requests"])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
+    full = not (args.only or args.no_attack or args.max_requests is not None)
+    out = args.out or (ROOT / "docs" / "benchmarks-load.md" if full else None)
+    if out is not None:
+        command = " ".join([".venv/bin/python benchmarks/load.py", *sys.argv[1:]])
+        write_markdown(out, results, command)
+        print(f"wrote {out}")
 
 
 if __name__ == "__main__":

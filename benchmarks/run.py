@@ -443,6 +443,8 @@ OTHERS = (
      "docs/benchmarks-amend.md"),
     ("benchmarks-load.md", "The site under load (issue 11)", ".venv/bin/python "
      "benchmarks/load.py"),
+    ("benchmarks-memory.md", "Memory over 500 renders (RELIABILITY.md §G 12)",
+     ".venv/bin/python benchmarks/memory.py"),
 )
 
 

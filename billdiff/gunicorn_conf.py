@@ -17,8 +17,14 @@ What it sets, and why (gunicorn's design notes and RELIABILITY.md D1):
   request can take (a wait for the renderer, then a render, each bounded by
   ``BILLDIFF_PDF_RENDER_TIMEOUT``).  ``graceful_timeout``: on SIGTERM or SIGHUP, workers finish
   their requests for up to 30 s (graceful restarts: ``kill -HUP`` starts new workers first).
-- ``max_requests`` with ``max_requests_jitter``: each worker is replaced after about 1,000
-  requests (jittered so that they do not all restart at once), against slow memory leaks.
+- ``max_requests`` with ``max_requests_jitter``: each worker is replaced after 100,000 to
+  120,000 requests (jittered so that they do not all restart at once), against slow memory
+  leaks.  Not 1,000 (RELIABILITY.md D1's figure, for sync workers at PDF rates): at the stored
+  pages' 1,000+ requests/s a worker was replaced about every second, and a new worker starts
+  a PDF worker (WeasyPrint loaded again) and begins with empty page and fact-sheet caches (a
+  cached sheet is then rendered again, and counts against its client's limit); measured in
+  docs/benchmarks-load.md.  Memory over 500 renders is flat (docs/benchmarks-memory.md).
+- ``when_ready``: the master warms the app before forking (:func:`billdiff.web.warm`).
 - ``accesslog`` to standard output, with the time each request took; errors to standard error.
 - ``forwarded_allow_ips`` empty: gunicorn itself trusts no proxy header; the app trusts exactly
   ``BILLDIFF_PROXY_HOPS`` proxies (``X-Forwarded-For``, ``X-Forwarded-Proto``).
@@ -46,8 +52,8 @@ preload_app = True
 timeout = int(2 * _settings.pdf_render_timeout + 20)
 graceful_timeout = 30
 keepalive = 5
-max_requests = 1000
-max_requests_jitter = 100
+max_requests = 100_000
+max_requests_jitter = 20_000
 accesslog = "-"
 errorlog = "-"
 loglevel = "info"
@@ -60,6 +66,19 @@ secure_scheme_headers: dict[str, str] = {}
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
 # No control socket in the home folder (a container's user may have none it can write).
 control_socket_disable = True
+
+
+def when_ready(server: Any) -> None:
+    """In the master, the app made (``preload_app``) and before the first worker is forked:
+    warm it (:func:`billdiff.web.warm`), so that every worker, the first ones and each one that
+    replaces another, answers its first request at once."""
+    from flask import Flask
+
+    app = server.app.wsgi()
+    if isinstance(app, Flask):
+        from billdiff.web import warm
+
+        warm(app)
 
 
 def post_worker_init(worker: Any) -> None:

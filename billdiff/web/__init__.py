@@ -28,6 +28,7 @@ from __future__ import annotations
 import gc
 import ipaddress
 import logging
+import os
 import secrets
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -261,12 +262,51 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     live.on_change = _served
     app.wsgi_app = StaticPaths(app.wsgi_app)  # type: ignore[method-assign]
+    app.view_functions["static"] = _static_view(app)
     app.register_blueprint(pages.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(factsheet_bp)
     app.register_blueprint(draft.bp)
     app.register_blueprint(health.bp)
     return app
+
+
+def _static_view(app: Flask) -> Callable[[str], Response]:
+    """``/static/<path>`` under the PDF fetcher's rule (:mod:`billdiff.pdf`), one rule for
+    both: a regular file whose real path is the path asked for, inside the static folder.  A
+    symbolic link (even one to a file inside the folder) and anything that is not a regular
+    file are 404, as the fetcher refuses them."""
+    from flask import abort
+    from werkzeug.security import safe_join
+
+    root = os.path.realpath(str(app.static_folder))
+
+    def static(filename: str) -> Response:
+        joined = safe_join(root, filename)
+        if joined is None or os.path.realpath(joined) != os.path.normpath(joined) \
+                or not os.path.isfile(joined):
+            abort(404)
+        return app.send_static_file(filename)
+
+    return static
+
+
+def warm(app: Flask) -> None:
+    """Do once, in the process that forks the server's workers, what each worker would
+    otherwise do on its first requests: compile every page template and make the home page's
+    data (choosing its first comparison diffs the latest bill against each earlier document,
+    memoised on the corpus).  The workers inherit both, so a new worker (at start, or when
+    gunicorn replaces one after ``max_requests``) answers at once rather than after a second or
+    more of work, and they share the memory.  Nothing here is per request or per client."""
+    from billdiff import render
+    from billdiff.urls import Urls
+
+    env = app.jinja_env
+    for name in env.list_templates(filter_func=lambda n: n.endswith(".html")):
+        env.get_template(name)
+    if "billdiff.corpus" in app.extensions:
+        render.home_page(get_corpus(app), Urls())
+    refreeze()
 
 
 def start_pdf_worker(app: Flask) -> None:

@@ -16,9 +16,11 @@ are ignored, as on ``/compare``), unknown documents 404, a sheet that cannot fit
 422 naming the fix, a render over its time budget (or a renderer busy for longer) 503 with
 ``Retry-After``, and a crashed or exhausted PDF worker 503 with ``Retry-After`` and a logged
 incident.  A client that asks for more than ``FACTSHEET_RENDERS_PER_MINUTE`` new sheets in a
-minute gets 429 with ``Retry-After`` (:mod:`billdiff.web.limits`).  Renders run in a bounded
-worker process (:class:`billdiff.pdf.BoundedRenderer`) unless ``FACTSHEET_IN_PROCESS`` is set
-(tests).
+minute gets 429 with ``Retry-After`` (:mod:`billdiff.web.limits`); a process takes on at most
+:data:`MAX_IN_LINE` new sheets at once, and answers any more with 503 and ``Retry-After`` at
+once, so that a crowd of new sheets never holds every thread the site's pages need.  Renders
+run in a bounded worker process (:class:`billdiff.pdf.BoundedRenderer`) unless
+``FACTSHEET_IN_PROCESS`` is set (tests).
 
 App config read here: ``SITE_URL``, ``FACTSHEET_ORG`` (an org YAML file; none: neutral),
 ``FACTSHEET_RENDER_TIMEOUT`` (s), ``FACTSHEET_RENDER_MEMORY`` (bytes),
@@ -54,6 +56,15 @@ _lock = threading.Lock()
 _ID_OR_NUMBER = re.compile(r"[A-Za-z0-9][A-Za-z0-9._ -]*")
 #: Seconds a client is asked to wait (``Retry-After``) when the PDF maker is busy or slow.
 RETRY_AFTER = 30
+#: New sheets one server process takes on at once: the one rendering and the next, waiting
+#: for the renderer.  Any more are refused at once (503, :data:`IN_LINE_RETRY_AFTER`) rather
+#: than queued: each waiting request holds one of the process's few threads, and a crowd of
+#: new-sheet requests would otherwise hold them all, leaving none for the site's other pages
+#: (measured: docs/benchmarks-load.md).
+MAX_IN_LINE = 2
+#: ``Retry-After`` when :data:`MAX_IN_LINE` sheets are already in hand (a render takes about a
+#: second at most).
+IN_LINE_RETRY_AFTER = 5
 
 
 @dataclass
@@ -64,6 +75,8 @@ class _State:
     renderer: pdf.BoundedRenderer | None
     limiter: RateLimiter | None
     cache: OrderedDict[str, tuple[bytes, int, str]] = field(default_factory=OrderedDict)
+    in_line: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(MAX_IN_LINE))
 
 
 def renderer(app: Flask) -> pdf.BoundedRenderer | None:
@@ -164,6 +177,19 @@ def _render(req: FactSheetRequest) -> tuple[bytes, FactSheet, str]:
 
 def _make(state: _State, job: pdf.FitJob) -> tuple[bytes, int, str]:
     """Render one job, each failure answered as what it is (RELIABILITY.md D4)."""
+    if not state.in_line.acquire(blocking=False):
+        current_app.logger.info("fact sheet refused: %d already in hand in this process",
+                                MAX_IN_LINE)
+        abort(503, retry_after=IN_LINE_RETRY_AFTER, description=(
+            "the PDF maker is busy with other new fact sheets; try again in "
+            f"{plural(IN_LINE_RETRY_AFTER, 'second')}"))
+    try:
+        return _make_in_line(state, job)
+    finally:
+        state.in_line.release()
+
+
+def _make_in_line(state: _State, job: pdf.FitJob) -> tuple[bytes, int, str]:
     try:
         if state.renderer is None:
             data, index = pdf.render_fitting(job)
