@@ -771,10 +771,11 @@ def candidates(corpus: Corpus, request: FactSheetRequest, org: Org = DEFAULT_ORG
                ) -> list[FactSheet]:
     """The fact sheet at each step of :func:`fit_ladder`, fullest first; the PDF keeps the
     first that fits on one page."""
-    def build(per_side: int, facts: int) -> FactSheet:
+    def build(per_side: int, facts: int, fact_ids: Sequence[str] | None = None) -> FactSheet:
         return build_factsheet(corpus, request.a, request.b, topics=request.topics, org=org,
                                site_url=request.site_url, date=request.date,
-                               paper=request.paper, max_facts=facts, max_statements=per_side)
+                               paper=request.paper, max_facts=facts, max_statements=per_side,
+                               fact_ids=fact_ids)
 
     full = build(MAX_STATEMENTS, MAX_FACTS)
     most = max((len(s.sentences) for p in full.provisions for s in (p.current, p.bill)),
@@ -791,10 +792,7 @@ def candidates(corpus: Corpus, request: FactSheetRequest, org: Org = DEFAULT_ORG
         if per_side == ladder[-1][0] and 0 < count < len(full.facts):
             ids = _compact_facts(full, count)
             if ids != tuple(f.id for f in sheet.facts):
-                out.append(build_factsheet(
-                    corpus, request.a, request.b, topics=request.topics, org=org,
-                    site_url=request.site_url, date=request.date, paper=request.paper,
-                    max_statements=per_side, fact_ids=ids))
+                out.append(build(per_side, count, ids))
     return out
 
 
