@@ -120,3 +120,62 @@ def test_the_limit_can_be_turned_off_and_is_read_from_the_environment(monkeypatc
     monkeypatch.setenv("BILLDIFF_PROXY_HOPS", "-1")
     with pytest.raises(ConfigError, match="BILLDIFF_PROXY_HOPS"):
         create_app({"TESTING": True, "BILLS_DIR": str(GOLDEN_CORPUS)})
+
+
+# -- large comparisons, one at a time per process (issue 11, item 1) -----------------------
+
+
+def _large_corpus(tmp_path: Path) -> Path:
+    """The golden corpus with two long bills (the 4,000-line ``[Reserved]`` shape) added."""
+    import shutil
+    import sys
+
+    import yaml
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
+    from adversarial import reserved
+    from memory import bench_document
+
+    root = Path(shutil.copytree(GOLDEN_CORPUS, tmp_path / "corpus"))
+    ra, rb = reserved(4000)
+    for doc_id, number, filed, text in (("long-a", "L.1", "1990-01-01", ra),
+                                        ("long-b", "L.2", "1990-02-01", rb)):
+        (root / "documents" / f"{doc_id}.yaml").write_text(
+            yaml.safe_dump(bench_document(doc_id, number, filed, [("1", text)]),
+                           sort_keys=False, allow_unicode=True), encoding="utf-8")
+    return root
+
+
+def test_large_comparisons_are_made_one_at_a_time_and_one_meanwhile_is_503(tmp_path) -> None:
+    from billdiff.web import limits
+
+    app = _app(BILLS_DIR=str(_large_corpus(tmp_path)), PAGE_CACHE_BYTES=0)
+    client = app.test_client()
+    with app.app_context():
+        from billdiff.web.state import get_corpus
+
+        corpus = get_corpus()
+        assert limits.text_size(corpus.document("long-a")) + limits.text_size(
+            corpus.document("long-b")) > limits.LARGE_PAIR_CHARS
+        assert limits.text_size(corpus.document(A)) + limits.text_size(
+            corpus.document(B)) <= limits.LARGE_PAIR_CHARS
+    assert client.get("/compare?a=long-a&b=long-b").status_code == 200  # the gate is made
+    gate = app.extensions["billdiff.limit.large"]
+    assert gate.acquire(blocking=False)  # another large comparison is being made
+    try:
+        for path in ("/compare?a=long-a&b=long-b&view=inline",
+                     "/api/compare?a=long-a&b=long-b&granularity=char"):
+            refused = client.get(path)
+            assert refused.status_code == 503, path
+            assert refused.headers["Retry-After"] == str(limits.LARGE_RETRY_AFTER)
+            assert "comparing other long texts" in refused.get_data(as_text=True)
+        # a small pair never waits for the large one
+        assert client.get(f"/compare?a={A}&b={B}&view=inline").status_code == 200
+        assert client.get(f"/api/compare?a={A}&b={B}").status_code == 200
+    finally:
+        gate.release()
+    assert client.get("/compare?a=long-a&b=long-b&view=inline").status_code == 200
+    assert client.get("/api/compare?a=long-a&b=long-b").status_code == 200
+    # the place is given back after a refusal and after an error alike
+    assert gate.acquire(blocking=False)
+    gate.release()

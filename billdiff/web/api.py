@@ -9,12 +9,13 @@ from __future__ import annotations
 import functools
 from typing import Any
 
-from flask import Blueprint, Response, request
+from flask import Blueprint, Response, current_app, request
 
 from billdiff import __version__, jsonout, render
 from billdiff.analysis import read_comparison
 from billdiff.compare import cached_compare
 from billdiff.ids import DOCUMENT_ID_PATTERN
+from billdiff.web.limits import large_comparison
 from billdiff.web.state import get_corpus, urls
 
 bp = Blueprint("api", __name__, url_prefix="/api")
@@ -47,9 +48,10 @@ def compare() -> Response:
     """Two documents compared (same JSON as ``billdiff compare --format json``)."""
     corpus = get_corpus()
     req = render.parse_compare_args(corpus, request.args.to_dict(flat=False), require_b=True)
-    comparison = cached_compare(corpus.document(req.a), corpus.document(req.b), corpus=corpus,
-                                options=req.options)
-    return _json(jsonout.comparison_json(read_comparison(comparison), urls()))
+    a, b = corpus.document(req.a), corpus.document(req.b)
+    with large_comparison(current_app, a, b):
+        comparison = cached_compare(a, b, corpus=corpus, options=req.options)
+        return _json(jsonout.comparison_json(read_comparison(comparison), urls()))
 
 
 @bp.get("/openapi.json")
@@ -114,7 +116,8 @@ def openapi_document() -> dict[str, Any]:
                                 "default": "word"}},
                 ],
                 "responses": {"200": _ok(refs["Comparison"], "The comparison"),
-                              "400": error, "404": error, "413": error},
+                              "400": error, "404": error, "413": error,
+                              "503": error},
             }},
             "/api/openapi.json": {"get": {
                 "operationId": "openapi", "summary": "This description",

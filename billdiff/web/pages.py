@@ -9,6 +9,7 @@ from flask import Blueprint, current_app, render_template, request
 
 from billdiff import render
 from billdiff.urls import Urls
+from billdiff.web.limits import large_comparison
 from billdiff.web.state import get_corpus, urls
 
 bp = Blueprint("pages", __name__)
@@ -33,8 +34,9 @@ def compare() -> str:
     corpus = get_corpus()
     req = render.parse_compare_args(corpus, request.args.to_dict(flat=False))
     origin = current_app.config.get("SITE_URL") or request.host_url
-    page = render.compare_page(corpus, req, urls(), Urls.origin_of(origin))
-    return render_template("compare.html", page=page)
+    with large_comparison(current_app, corpus.document(req.a), corpus.document(req.b)):
+        page = render.compare_page(corpus, req, urls(), Urls.origin_of(origin))
+        return render_template("compare.html", page=page)
 
 
 @bp.get("/as-amended/<target_id>/<amendment_id>")
