@@ -72,22 +72,14 @@ def when_ready(server: Any) -> None:
     """In the master, the app made (``preload_app``) and before the first worker is forked:
     warm it (:func:`billdiff.web.warm`), so that every worker, the first ones and each one that
     replaces another, answers its first request at once."""
-    from flask import Flask
+    from billdiff.web import warm
 
-    app = server.app.wsgi()
-    if isinstance(app, Flask):
-        from billdiff.web import warm
-
-        warm(app)
+    warm(server.app.wsgi())
 
 
 def post_worker_init(worker: Any) -> None:
     """Start the worker's PDF maker as the worker starts, so that ``/healthz`` and the first
     fact sheet find it answering."""
-    app = getattr(worker, "wsgi", None)
-    from flask import Flask
+    from billdiff.web import start_pdf_worker
 
-    if isinstance(app, Flask):
-        from billdiff.web import start_pdf_worker
-
-        start_pdf_worker(app)
+    start_pdf_worker(getattr(worker, "wsgi", None))

@@ -60,7 +60,7 @@ def _load() -> dict[str, Any]:
     return _loaded
 
 
-class _ReadBack(HTMLParser):
+class ReadBack(HTMLParser):
     """A redline read back as a browser shows it: the old and the new text, and every tag."""
 
     def __init__(self) -> None:
@@ -98,7 +98,7 @@ def check_markup(markup: str, old: str | None, new: str | None) -> None:
     """§G item 4 on one rendered redline (*old* / *new*: the texts it must give back, None for
     a side it does not show)."""
     assert not any(c in markup for c in BIDI), "a raw bidi control reached the HTML"
-    reader = _ReadBack()
+    reader = ReadBack()
     reader.feed(markup)
     reader.close()
     assert not reader.stack, f"unclosed <{reader.stack[-1][0]}>"

@@ -11,6 +11,7 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -88,13 +89,11 @@ def bundled():
     return load_corpus(ROOT / "bills")
 
 
-@pytest.fixture(scope="module")
-def base_url(bundled) -> Iterator[str]:
+@contextmanager
+def _serving(app) -> Iterator[str]:
+    """*app* served on a free loopback port in a thread, for as long as the block runs."""
     from werkzeug.serving import make_server
 
-    from billdiff.web import create_app
-
-    app = create_app({"BILLS_DIR": str(ROOT / "bills")})
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -104,6 +103,14 @@ def base_url(bundled) -> Iterator[str]:
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+@pytest.fixture(scope="module")
+def base_url(bundled) -> Iterator[str]:
+    from billdiff.web import create_app
+
+    with _serving(create_app({"BILLS_DIR": str(ROOT / "bills")})) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -361,8 +368,6 @@ def limited_url(tmp_path_factory) -> Iterator[str]:
     reached."""
     import sys
 
-    from werkzeug.serving import make_server
-
     from billdiff.web import create_app
 
     sys.path.insert(0, str(ROOT / "benchmarks"))
@@ -371,15 +376,10 @@ def limited_url(tmp_path_factory) -> Iterator[str]:
     bills = memory.write_bench_corpus(tmp_path_factory.mktemp("g18") / "bills")
     app = create_app({"BILLS_DIR": str(bills), "FACTSHEET_RENDERS_PER_MINUTE": 1,
                       "DRAFTS_PER_MINUTE": 3})
-    server = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
     try:
-        yield f"http://127.0.0.1:{server.server_port}"
+        with _serving(app) as url:
+            yield url
     finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=5)
         from billdiff.web.factsheet import _state
 
         with app.app_context():

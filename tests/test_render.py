@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from html.parser import HTMLParser
-
 import pytest
+from fuzz_pipeline import SPANS, ReadBack  # the redline read back (one reader for both)
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -60,45 +59,10 @@ def _redline(ops, side="both", hide_typography=False) -> str:
         runs, side, hide_typography))
 
 
-#: Span classes of the redline, and which side's text each holds.
-SPANS = {"vh": "neither", "typo typo--old": "old", "typo typo--new": "new",
-         "gap gap--old": "old", "gap gap--new": "new", "gap gap--lacks": "neither"}
-
-
-class _Strip(HTMLParser):
-    """Rebuild the old and the new text from rendered redline markup."""
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.stack: list[tuple[str, dict[str, str | None]]] = []
-        self.tags: list[tuple[str, dict[str, str | None]]] = []
-        self.old: list[str] = []
-        self.new: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        self.tags.append((tag, dict(attrs)))
-        self.stack.append((tag, dict(attrs)))
-
-    def handle_endtag(self, tag):
-        assert self.stack, f"unbalanced </{tag}>"
-        assert self.stack[-1][0] == tag, f"unbalanced </{tag}>"
-        self.stack.pop()
-
-    def handle_data(self, data):
-        sides = {SPANS[attrs["class"]] for t, attrs in self.stack if t == "span"}
-        names = [t for t, _ in self.stack]
-        if "neither" in sides:
-            return  # the visually hidden words, and markers of what a copy lacks
-        if "ins" not in names and "new" not in sides:
-            self.old.append(data)
-        if "del" not in names and "old" not in sides:
-            self.new.append(data)
-
-
 def _check_markup(markup: str, a: str, b: str) -> None:
     # bidi controls are shown as visible markers, never passed through
     a, b = mark_bidi(a), mark_bidi(b)
-    parser = _Strip()
+    parser = ReadBack()
     parser.feed(markup)
     parser.close()
     assert not parser.stack
@@ -120,10 +84,10 @@ def test_redline_markup_is_safe_and_lossless(a, b):
     ops = diff_texts(a, b).ops
     _check_markup(_redline(ops), a, b)
     # the side-by-side columns rebuild each side on its own
-    side_a = _Strip()
+    side_a = ReadBack()
     side_a.feed(_redline(ops, "a"))
     assert "".join(side_a.old) == mark_bidi(a)
-    side_b = _Strip()
+    side_b = ReadBack()
     side_b.feed(_redline(ops, "b"))
     assert "".join(side_b.new) == mark_bidi(b)
 

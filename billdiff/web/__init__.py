@@ -291,13 +291,16 @@ def _static_view(app: Flask) -> Callable[[str], Response]:
     return static
 
 
-def warm(app: Flask) -> None:
+def warm(app: object) -> None:
     """Do once, in the process that forks the server's workers, what each worker would
     otherwise do on its first requests: compile every page template and make the home page's
     data (choosing its first comparison diffs the latest bill against each earlier document,
     memoised on the corpus).  The workers inherit both, so a new worker (at start, or when
     gunicorn replaces one after ``max_requests``) answers at once rather than after a second or
-    more of work, and they share the memory.  Nothing here is per request or per client."""
+    more of work, and they share the memory.  Nothing here is per request or per client.
+    Anything but a Flask app (a server's other WSGI callable) is left alone."""
+    if not isinstance(app, Flask):
+        return
     from billdiff import render
     from billdiff.urls import Urls
 
@@ -309,9 +312,12 @@ def warm(app: Flask) -> None:
     refreeze()
 
 
-def start_pdf_worker(app: Flask) -> None:
+def start_pdf_worker(app: object) -> None:
     """Start the app's PDF worker now (a server process calls this as it starts, so that
-    ``/healthz`` and the first fact sheet find it answering)."""
+    ``/healthz`` and the first fact sheet find it answering).  Anything but a Flask app is
+    left alone."""
+    if not isinstance(app, Flask):
+        return
     from billdiff.web import factsheet as sheets
 
     renderer = sheets.renderer(app)
