@@ -312,12 +312,13 @@ def test_a_draft_sent_while_another_is_compared_gets_503_with_retry_after(client
     from billdiff.web import draft as web_draft
 
     token = _token(client)
-    assert web_draft._BUSY.acquire(blocking=False)  # another request is comparing a draft
+    gate = web_draft.busy_gate(client.application)
+    assert gate.acquire(blocking=False)  # another request is comparing a draft
     try:
         busy = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
                                            "text": PLAIN})
     finally:
-        web_draft._BUSY.release()
+        gate.release()
     assert busy.status_code == 503
     assert busy.headers["Retry-After"] == str(web_draft.BUSY_RETRY_AFTER)
     assert busy.headers["Cache-Control"] == "private, no-store"
@@ -327,5 +328,5 @@ def test_a_draft_sent_while_another_is_compared_gets_503_with_retry_after(client
     again = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
                                         "text": PLAIN})
     assert again.status_code == 200
-    assert web_draft._BUSY.acquire(blocking=False)  # released after each comparison
-    web_draft._BUSY.release()
+    assert gate.acquire(blocking=False)  # released after each comparison
+    gate.release()

@@ -160,7 +160,7 @@ def test_large_comparisons_are_made_one_at_a_time_and_one_meanwhile_is_503(tmp_p
         assert limits.text_size(corpus.document(A)) + limits.text_size(
             corpus.document(B)) <= limits.LARGE_PAIR_CHARS
     assert client.get("/compare?a=long-a&b=long-b").status_code == 200  # the gate is made
-    gate = app.extensions["billdiff.limit.large"]
+    gate = limits.app_gate(app, "large", limits.LARGE_AT_ONCE)
     assert gate.acquire(blocking=False)  # another large comparison is being made
     try:
         for path in ("/compare?a=long-a&b=long-b&view=inline",

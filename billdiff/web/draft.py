@@ -14,14 +14,14 @@ from __future__ import annotations
 
 import threading
 
-from flask import Blueprint, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
 
 from billdiff import analysis, render
 from billdiff.compare import CompareOptions
 from billdiff.draft import MAX_DRAFT_WORDS, compare_draft
 from billdiff.errors import BilldiffError, InputTooLarge, NotFound
 from billdiff.load import Corpus
-from billdiff.web.limits import app_limiter, client_key
+from billdiff.web.limits import app_gate, app_limiter, client_key
 from billdiff.web.state import get_corpus, urls
 from billdiff.wording import plural
 
@@ -34,12 +34,15 @@ MAX_PAGE_BYTES = 8_000_000
 #: Drafts one client may compare per minute when the setting is absent from the config.
 DRAFTS_PER_MINUTE = 20
 #: Seconds a client is asked to wait (``Retry-After``) when this process is comparing another
-#: draft: drafts are compared one at a time per process (:data:`_BUSY`), and a draft at the
-#: limits takes well under a second.
+#: draft: drafts are compared one at a time per process (the app's ``draft`` gate,
+#: :func:`busy_gate`), and a draft at the limits takes well under a second.
 BUSY_RETRY_AFTER = 2
-#: Held while this process compares a draft.  A compute-bound draft holds the interpreter
-#: most of the time; one at a time keeps the process's other threads answering the site.
-_BUSY = threading.Lock()
+
+
+def busy_gate(app: Flask) -> threading.BoundedSemaphore:
+    """Held while this process compares a draft.  A compute-bound draft holds the interpreter
+    most of the time; one at a time keeps the process's other threads answering the site."""
+    return app_gate(app, "draft", 1)
 
 
 def _form(status: int = 200, *, error: str | None = None, text: str = "",
@@ -90,7 +93,8 @@ def draft_compare() -> Response:
                      text=text, against=against)
     typography = "hide" if request.form.get("typography") == "hide" else "show"
     options = CompareOptions(granularity=granularity)
-    if not _BUSY.acquire(blocking=False):
+    gate = busy_gate(current_app)
+    if not gate.acquire(blocking=False):
         # One draft at a time per server process, and no queue: a request waiting here would
         # hold one of the process's few threads, which the site's other pages need.
         current_app.logger.info("draft refused: this process is comparing another draft")
@@ -103,7 +107,7 @@ def draft_compare() -> Response:
     try:
         return _compare(corpus, text, against, options, typography)
     finally:
-        _BUSY.release()
+        gate.release()
 
 
 def _compare(corpus: Corpus, text: str, against: str, options: CompareOptions,

@@ -44,7 +44,7 @@ from billdiff.errors import BadRequest
 from billdiff.factsheet import FactSheet, FactSheetRequest, Org
 from billdiff.ids import is_document_id
 from billdiff.settings import STATIC_DIR
-from billdiff.web.limits import RateLimiter, client_key
+from billdiff.web.limits import RateLimiter, app_gate, client_key
 from billdiff.web.state import get_corpus, urls
 from billdiff.wording import plural
 
@@ -75,8 +75,6 @@ class _State:
     renderer: pdf.BoundedRenderer | None
     limiter: RateLimiter | None
     cache: OrderedDict[str, tuple[bytes, int, str]] = field(default_factory=OrderedDict)
-    in_line: threading.BoundedSemaphore = field(
-        default_factory=lambda: threading.BoundedSemaphore(MAX_IN_LINE))
 
 
 def renderer(app: Flask) -> pdf.BoundedRenderer | None:
@@ -177,7 +175,8 @@ def _render(req: FactSheetRequest) -> tuple[bytes, FactSheet, str]:
 
 def _make(state: _State, job: pdf.FitJob) -> tuple[bytes, int, str]:
     """Render one job, each failure answered as what it is (RELIABILITY.md D4)."""
-    if not state.in_line.acquire(blocking=False):
+    gate = app_gate(current_app, "factsheet", MAX_IN_LINE)
+    if not gate.acquire(blocking=False):
         current_app.logger.info("fact sheet refused: %d already in hand in this process",
                                 MAX_IN_LINE)
         abort(503, retry_after=IN_LINE_RETRY_AFTER, description=(
@@ -186,7 +185,7 @@ def _make(state: _State, job: pdf.FitJob) -> tuple[bytes, int, str]:
     try:
         return _make_in_line(state, job)
     finally:
-        state.in_line.release()
+        gate.release()
 
 
 def _make_in_line(state: _State, job: pdf.FitJob) -> tuple[bytes, int, str]:

@@ -108,6 +108,18 @@ def app_limiter(app: Any, name: str, per_minute: int) -> RateLimiter | None:
     return limiter
 
 
+def app_gate(app: Any, name: str, at_once: int) -> threading.BoundedSemaphore:
+    """The app's gate called *name*: at most *at_once* holders (made on first use, one per app
+    and so per server process).  Every gate is taken without waiting and what finds it full is
+    refused at once: a waiting request would hold a thread the site's other pages need."""
+    key = f"billdiff.gate.{name}"
+    with _APP_LOCK:
+        gate: threading.BoundedSemaphore | None = app.extensions.get(key)
+        if gate is None:
+            gate = app.extensions[key] = threading.BoundedSemaphore(at_once)
+    return gate
+
+
 #: A comparison whose two texts hold more characters than this between them is large: its work
 #: (the diff, its reading, and a page as long as the texts) grows with them, and a burst of
 #: large ones with different options (each a new page) held every thread of a process for
@@ -138,11 +150,7 @@ def large_comparison(app: Any, a: Document, b: Document) -> Iterator[None]:
     if text_size(a) + text_size(b) <= LARGE_PAIR_CHARS:
         yield
         return
-    with _APP_LOCK:
-        gate: threading.BoundedSemaphore | None = app.extensions.get("billdiff.limit.large")
-        if gate is None:
-            gate = app.extensions["billdiff.limit.large"] = threading.BoundedSemaphore(
-                LARGE_AT_ONCE)
+    gate = app_gate(app, "large", LARGE_AT_ONCE)
     if not gate.acquire(blocking=False):
         app.logger.info("large comparison refused: %d in hand in this process", LARGE_AT_ONCE)
         raise ServiceUnavailable(
@@ -154,5 +162,5 @@ def large_comparison(app: Any, a: Document, b: Document) -> Iterator[None]:
         gate.release()
 
 
-__all__ = ["LARGE_PAIR_CHARS", "RateLimiter", "app_limiter", "client_key", "large_comparison",
-           "text_size"]
+__all__ = ["LARGE_PAIR_CHARS", "RateLimiter", "app_gate", "app_limiter", "client_key",
+           "large_comparison", "text_size"]
