@@ -631,6 +631,28 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
     return rows
 
 
+def bound(results: dict[str, Any]) -> list[str]:
+    """What the number of connections allows, by Little's law: wrk keeps every connection
+    busy, so a run's mean latency is its connections over its requests/s, and a p99 under
+    the goal needs at least connections / goal requests/s, with no variance at all."""
+    lines = ["What the connections allow (Little's law: wrk keeps each connection waiting "
+             "for an answer, so the mean latency is the connections over the requests/s, and "
+             "no p99 can be below the mean):", ""]
+    by = {(r["name"], r["connections"]): r for r in results["runs"]}
+    for conns in sorted({r["connections"] for r in results["runs"]}):
+        need = conns / (STORED_P99_MS / 1000)
+        static = by.get(("static-file", conns))
+        stored = by.get(("stored-comparison", conns))
+        if not (static and stored):
+            continue
+        lines.append(f"- {conns} connections: a p99 under {STORED_P99_MS} ms needs more than "
+                     f"{need:,.0f} req/s even if every answer took the same time. The static "
+                     f"file, the cheapest answer through this server, did {static['rps']:,.0f} "
+                     f"(mean {conns / static['rps'] * 1000:.1f} ms); the stored comparison "
+                     f"{stored['rps']:,.0f} (mean {conns / stored['rps'] * 1000:.1f} ms).")
+    return lines
+
+
 def write_markdown(path: Path, results: dict[str, Any], command: str) -> None:
     runs = results["runs"]
     baseline = {r["connections"]: r["rps"] for r in runs if r["name"] == "static-file"}
@@ -651,6 +673,7 @@ def write_markdown(path: Path, results: dict[str, Any], command: str) -> None:
            "## Goals", "", "| goal | measured | met |", "|---|---|---|"]
     for goal, measured, ok in goals(results):
         out.append(f"| {goal} | {measured} | {_met(ok)} |")
+    out += ["", *bound(results)]
     out += ["", "## Every run", "", table(runs, baseline), "",
             "What each run asks for:", ""]
     out += [f"- `{name}`: {note}" for name, note in notes.items()]
@@ -685,6 +708,9 @@ def main() -> None:
     parser.add_argument("--connections", type=int, nargs="+", default=[16, 64])
     parser.add_argument("--only", nargs="*", help="run only these runs (names)")
     parser.add_argument("--no-attack", action="store_true")
+    parser.add_argument("--attacks", type=int, nargs="+", metavar="N",
+                        help="diagnosis: run only these attacks (1 to 6, in the report's "
+                             "order), and no other run")
     parser.add_argument("--json", type=Path)
     parser.add_argument("--out", type=Path,
                         help="the Markdown report (default docs/benchmarks-load.md, written "
@@ -708,6 +734,8 @@ def main() -> None:
             runs = build_runs(server, bills)
             if args.only:
                 runs = [r for r in runs if r.name in args.only or r.name == "static-file"]
+            if args.attacks:
+                runs = []
             # warm each worker's caches for the stored runs (several hits reach both)
             for run in runs:
                 if len(run.paths) == 1 and run.method == "GET":
@@ -728,7 +756,10 @@ def main() -> None:
             print(f"probe of / with nothing else running: {results['quiet_probe']}")
             attacks = []
             if not args.no_attack:
-                for label, group, connections in attack_runs(server, bills):
+                for number, (label, group, connections) in enumerate(
+                        attack_runs(server, bills), 1):
+                    if args.attacks and number not in args.attacks:
+                        continue
                     data = under_attack(server, group, connections, args.seconds, work)
                     data["label"] = label
                     attacks.append(data)
@@ -746,6 +777,8 @@ def main() -> None:
             results["workers_restarted_max_requests"] = log.count("Autorestarting worker")
         finally:
             stop_server(server)
+    if args.attacks:
+        return
     baseline = {r["connections"]: r["rps"] for r in results["runs"]
                 if r["name"] == "static-file"}
     print()
@@ -758,7 +791,7 @@ def main() -> None:
           results["workers_restarted_max_requests"])
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), encoding="utf-8")
-    full = not (args.only or args.no_attack or args.max_requests is not None)
+    full = not (args.only or args.no_attack or args.attacks or args.max_requests is not None)
     out = args.out or (ROOT / "docs" / "benchmarks-load.md" if full else None)
     if out is not None:
         command = " ".join([".venv/bin/python benchmarks/load.py", *sys.argv[1:]])

@@ -25,6 +25,8 @@ What it sets, and why (gunicorn's design notes and RELIABILITY.md D1):
   cached sheet is then rendered again, and counts against its client's limit); measured in
   docs/benchmarks-load.md.  Memory over 500 renders is flat (docs/benchmarks-memory.md).
 - ``when_ready``: the master warms the app before forking (:func:`billdiff.web.warm`).
+- ``post_worker_init``: each worker starts its PDF maker, and hands the interpreter lock from
+  thread to thread every millisecond (:data:`SWITCH_INTERVAL`) instead of every 5 ms.
 - ``accesslog`` to standard output, with the time each request took; errors to standard error.
 - ``forwarded_allow_ips`` empty: gunicorn itself trusts no proxy header; the app trusts exactly
   ``BILLDIFF_PROXY_HOPS`` proxies (``X-Forwarded-For``, ``X-Forwarded-Proto``).
@@ -77,9 +79,23 @@ def when_ready(server: Any) -> None:
     warm(server.app.wsgi())
 
 
+#: Seconds a thread may hold the interpreter lock while another waits for it (Python's default
+#: is 0.005).  A worker's threads share one lock; while one of them computes (a large
+#: comparison or a draft, one at a time per process), a page's thread waits up to this long
+#: each time it takes the lock back after reading or writing its socket, several times a
+#: request.  With every attack of issue 11 items 1 and 3 at once (32 connections), the home
+#: page's p99 was 304-348 ms at 5 ms and 148-168 ms at 1 ms, with 8 connections 49-60 ms and
+#: 31-34 ms; the throughput of ordinary pages was the same within the machine's noise
+#: (docs/benchmarks-load.md).
+SWITCH_INTERVAL = 0.001
+
+
 def post_worker_init(worker: Any) -> None:
     """Start the worker's PDF maker as the worker starts, so that ``/healthz`` and the first
-    fact sheet find it answering."""
+    fact sheet find it answering; set :data:`SWITCH_INTERVAL`."""
+    import sys
+
     from billdiff.web import start_pdf_worker
 
+    sys.setswitchinterval(SWITCH_INTERVAL)
     start_pdf_worker(getattr(worker, "wsgi", None))

@@ -398,3 +398,8 @@ def iter_sections(sections: tuple[Section, ...], depth: int = 0) -> list[tuple[S
         out.append((section, level))
         stack.extend((c, level + 1) for c in reversed(section.children))
     return out
+
+
+def text_size(document: Document) -> int:
+    """Characters of text *document* holds, over every section."""
+    return sum(len(s.text or "") for s, _ in iter_sections(document.sections))

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
 
 from billdiff import analysis, ids, settings
 from billdiff.amend import corpus as amended
@@ -96,6 +97,13 @@ def finalize(value: Any) -> Any:
     return value
 
 
+def verbatim(value: str) -> Markup:
+    """*value* escaped and nothing else, for a form field that gives a user's text back to
+    them (a ``<textarea>``): what is sent again must be what they sent, so its bidi controls
+    are not shown as markers (:func:`finalize` would write ``⟦U+202E⟧`` in their place)."""
+    return escape(value)
+
+
 def percent(value: float) -> str:
     """``0.1234`` as ``12%`` (``<1%`` for a small non-zero share)."""
     if 0 < value < 0.005:
@@ -122,7 +130,7 @@ GLOBALS: Mapping[str, Any] = {
 
 def configure(env: Environment) -> Environment:
     """Add billdiff's filters and globals to a Jinja environment (Flask's or our own)."""
-    env.filters.update(show_bidi=show_bidi, percent=percent, humanize=humanize,
+    env.filters.update(show_bidi=show_bidi, verbatim=verbatim, percent=percent, humanize=humanize,
                        section_number=section_number, section_label=section_label)
     env.globals.update(GLOBALS)
     env.trim_blocks = True

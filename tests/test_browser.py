@@ -454,11 +454,14 @@ def test_g18_draft_validation_error_413_and_429_pages_pass_axe(page, limited_url
             page.click("button[type=submit]")
         statuses.append(nav.value.status)
     assert statuses == [200, 429]
-    assert page.locator("#bd-text").input_value() == "Section 1. A rule.\n"  # kept
-    assert ("This address has compared 3 drafts in the last minute"
-            in page.locator(".error-summary").inner_text())
+    refusal = page.locator(".error-summary").inner_text()
+    assert "This address has compared 3 drafts in the last minute" in refusal
+    assert "Go back to the form, where your browser keeps your text" in refusal
     page.screenshot(path=str(artifacts / "g18-draft-429.png"))
     _axe_clean(page, "draft: 429")
+    # the refusal read no body and gave none back: the text is where the page says it is
+    page.go_back()
+    assert page.locator("#bd-text").input_value() == "Section 1. A rule.\n"
     # ...and the fact-sheet limit: one new sheet, then the 429 page
     from billdiff.analysis import default_pair
     from billdiff.load import load_corpus

@@ -108,3 +108,24 @@ def test_bidi_controls_in_titles_are_shown_on_pages_and_in_the_terminal(tmp_path
     listing = CliRunner().invoke(cli, ["list", "--bills", str(root)]).output
     assert "\u202e" not in listing
     assert "⟦U+202E⟧" in listing
+
+
+def test_the_comparison_cache_is_bounded_by_the_text_it_holds(monkeypatch):
+    from billdiff import compare
+
+    monkeypatch.setattr(compare, "_cache", type(compare._cache)())
+    monkeypatch.setattr(compare, "_cached_chars", 0)
+    monkeypatch.setattr(compare, "CACHE_CHARS", 40)
+    pairs = [(doc(f"a{k}", sec("sec_1", f"alpha {k:04}", "1")),  # 10 characters a side
+              doc(f"b{k}", sec("sec_1", f"gamma {k:04}", "1"))) for k in range(3)]
+    kept = [cached_compare(a, b) for a, b in pairs[:2]]
+    again = [cached_compare(a, b) for a, b in pairs[:2]]
+    assert all(x is y for x, y in zip(kept, again, strict=True))  # both kept: 40 characters
+    third = cached_compare(*pairs[2])
+    assert compare._cached_chars == 40
+    assert len(compare._cache) == 2
+    assert cached_compare(*pairs[2]) is third  # kept, and the oldest pair let go
+    assert cached_compare(*pairs[0]) is not kept[0]
+    big = (doc("big-a", sec("sec_1", "x" * 41, "1")), doc("big-b", sec("sec_1", "y", "1")))
+    assert cached_compare(*big) is not cached_compare(*big)  # over the whole budget: not kept
+    assert compare._cached_chars <= 40

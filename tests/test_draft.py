@@ -235,7 +235,7 @@ def _post_draft(client, **environ):
                                        "text": PLAIN}, **environ)
 
 
-def test_drafts_beyond_the_limit_get_429_with_retry_after_and_keep_the_text():
+def test_drafts_beyond_the_limit_get_429_with_retry_after_and_send_the_sender_back():
     client = _draft_app().test_client()
     assert [_post_draft(client).status_code for _ in range(2)] == [200, 200]
     third = _post_draft(client)
@@ -244,7 +244,10 @@ def test_drafts_beyond_the_limit_get_429_with_retry_after_and_keep_the_text():
     assert third.headers["Cache-Control"] == "private, no-store"
     body = third.get_data(as_text=True)
     assert "This address has compared 2 drafts in the last minute" in body
-    assert "Section 2. Searches." in body  # the text is given back in the form
+    # refused before the body is read: the text is not sent back, the sender is sent back to
+    # it (the browser test goes back and finds it in the form)
+    assert "Go back to the form, where your browser keeps your text" in body
+    assert "Section 2. Searches." not in body
     assert "draft-result" not in body  # and nothing was compared
     # the form itself is never limited; another address has its own count
     assert client.get("/draft").status_code == 200
@@ -317,16 +320,79 @@ def test_a_draft_sent_while_another_is_compared_gets_503_with_retry_after(client
     try:
         busy = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
                                            "text": PLAIN})
+        # refused before the body is read: even a request without its token gets the 503
+        # (nothing is done with it), and its body is neither parsed nor sent back
+        tokenless = client.post("/draft", data={"text": PLAIN})
     finally:
         gate.release()
-    assert busy.status_code == 503
+    assert busy.status_code == tokenless.status_code == 503
     assert busy.headers["Retry-After"] == str(web_draft.BUSY_RETRY_AFTER)
     assert busy.headers["Cache-Control"] == "private, no-store"
     body = busy.get_data(as_text=True)
-    assert "The server is comparing other drafts just now" in body
-    assert "Section 2. Searches." in body  # the text is given back
+    assert "The server is comparing other texts just now" in body
+    assert "Go back to the form, where your browser keeps your text" in body
+    assert "Section 2. Searches." not in body  # the body was thrown away, not echoed
     again = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
                                         "text": PLAIN})
     assert again.status_code == 200
     assert gate.acquire(blocking=False)  # released after each comparison
     gate.release()
+
+
+def test_a_large_comparison_and_a_draft_share_the_processs_one_costly_place(client):
+    from billdiff.web import limits
+
+    gate = limits.costly_gate(client.application)
+    assert gate.acquire(blocking=False)  # a large comparison is being made
+    try:
+        refused = client.post("/draft", data={"csrf_token": _token(client),
+                                              "against": "ma-193-h4359", "text": PLAIN})
+    finally:
+        gate.release()
+    assert refused.status_code == 503
+
+
+def test_a_refused_draft_body_is_read_to_its_end_and_never_parsed(client, monkeypatch):
+    """The refusal reads the body (so the connection can carry the next request) without
+    parsing it: the form parser is never called."""
+    from billdiff.web import draft as web_draft
+    from billdiff.web import forms
+
+    calls = []
+    real = forms.FormParser.parse
+
+    def counting(self, *args, **kwargs):
+        calls.append(1)
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(forms.FormParser, "parse", counting)
+    gate = web_draft.busy_gate(client.application)
+    body = "text=" + "word%0A" * 100_000
+    assert gate.acquire(blocking=False)
+    try:
+        response = client.post("/draft", data=body,
+                               content_type="application/x-www-form-urlencoded")
+    finally:
+        gate.release()
+    assert response.status_code == 503
+    assert calls == []
+    assert response.request.environ["wsgi.input"].read() == b""  # read to its end
+    client.post("/draft", data=body, content_type="application/x-www-form-urlencoded")
+    assert calls  # an admitted draft's body is parsed (here for its token, refused: 400)
+
+
+def test_the_text_given_back_is_the_text_sent(client):
+    """A form that gives a draft back (here a 400 for an unknown granularity) gives its exact
+    text: bidi controls as they were, not shown as markers, and a leading line break kept
+    (the HTML parser drops one line break after <textarea>; the page writes one first)."""
+    text = "\nSection 1. abc \u202edef\u202c <b>ghi</b> & \"q\"\n"
+    response = client.post("/draft", data={"csrf_token": _token(client),
+                                           "against": "ma-193-h4359", "text": text,
+                                           "granularity": "sentence"})
+    assert response.status_code == 400
+    page = response.get_data(as_text=True)
+    given = re.search(r'<textarea id="bd-text"[^>]*>\n(.*?)</textarea>', page, re.S).group(1)
+    import html
+
+    assert html.unescape(given) == text
+    assert "&lt;b&gt;ghi&lt;/b&gt; &amp; &#34;q&#34;" in given

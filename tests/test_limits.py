@@ -160,14 +160,14 @@ def test_large_comparisons_are_made_one_at_a_time_and_one_meanwhile_is_503(tmp_p
         assert limits.text_size(corpus.document(A)) + limits.text_size(
             corpus.document(B)) <= limits.LARGE_PAIR_CHARS
     assert client.get("/compare?a=long-a&b=long-b").status_code == 200  # the gate is made
-    gate = limits.app_gate(app, "large", limits.LARGE_AT_ONCE)
+    gate = limits.costly_gate(app)
     assert gate.acquire(blocking=False)  # another large comparison is being made
     try:
         for path in ("/compare?a=long-a&b=long-b&view=inline",
                      "/api/compare?a=long-a&b=long-b&granularity=char"):
             refused = client.get(path)
             assert refused.status_code == 503, path
-            assert refused.headers["Retry-After"] == str(limits.LARGE_RETRY_AFTER)
+            assert refused.headers["Retry-After"] == str(limits.COSTLY_RETRY_AFTER)
             assert "comparing other long texts" in refused.get_data(as_text=True)
         # a small pair never waits for the large one
         assert client.get(f"/compare?a={A}&b={B}&view=inline").status_code == 200

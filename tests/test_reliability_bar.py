@@ -296,3 +296,20 @@ def test_gunicorns_master_warms_the_app_before_it_forks(monkeypatch):
     names = {key[1] for key in (app.jinja_env.cache or {})}
     assert {"home.html", "compare.html", "draft.html", "error.html"} <= names
     assert app.test_client().get("/").status_code == 200
+
+
+def test_a_gunicorn_worker_hands_the_interpreter_lock_on_every_millisecond(monkeypatch):
+    import sys
+
+    import billdiff.web
+    from billdiff import gunicorn_conf
+
+    started: list[object] = []
+    monkeypatch.setattr(billdiff.web, "start_pdf_worker", started.append)
+    before = sys.getswitchinterval()
+    try:
+        gunicorn_conf.post_worker_init(type("Worker", (), {"wsgi": "the app"})())
+        assert sys.getswitchinterval() == gunicorn_conf.SWITCH_INTERVAL == 0.001
+    finally:
+        sys.setswitchinterval(before)
+    assert started == ["the app"]  # and the worker's PDF maker is started

@@ -41,6 +41,7 @@ from billdiff import settings
 from billdiff.errors import BilldiffError
 from billdiff.render import configure
 from billdiff.settings import SETTINGS, SettingError
+from billdiff.web import forms
 from billdiff.web.live import LiveCorpus, Loaded, refreeze
 from billdiff.web.state import RequestUrls, get_corpus
 
@@ -214,6 +215,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_folder=str(settings.STATIC_DIR),
         static_url_path="/static",
     )
+    app.request_class = forms.Request
     app.config.update(config)
     if production:
         app.debug = False

@@ -7,7 +7,14 @@ A draft comparison is bounded (issue 11, item 3): its size (:func:`billdiff.draf
 check_draft_size`: characters, lines, words; then provisions), the page it makes
 (:data:`MAX_PAGE_BYTES`), how often one client may ask (``DRAFTS_PER_MINUTE`` per server
 process, 429 with ``Retry-After``: a draft is never cached, so each one is computed), and how
-many are compared at once (one per process; another meanwhile gets 503 with ``Retry-After``).
+many are compared at once (a draft is costly work, :func:`billdiff.web.limits.costly_gate`:
+one per process; another meanwhile gets 503 with ``Retry-After``).
+
+Both limits are decided before the body is read, and a refused body is read only to be thrown
+away, never parsed nor sent back: a crowd posting megabyte drafts had each refusal parse and
+echo its megabyte, and the home page waited behind them (docs/benchmarks-load.md).  The
+refusal page says to go back to the form, where the browser still holds the text (Chromium
+does, even though the form page is ``no-store``: the browser test goes back and finds it).
 """
 
 from __future__ import annotations
@@ -21,7 +28,8 @@ from billdiff.compare import CompareOptions
 from billdiff.draft import MAX_DRAFT_WORDS, compare_draft
 from billdiff.errors import BilldiffError, InputTooLarge, NotFound
 from billdiff.load import Corpus
-from billdiff.web.limits import app_gate, app_limiter, client_key
+from billdiff.web.limits import COSTLY_RETRY_AFTER, app_limiter, client_key, costly_gate
+from billdiff.web.security import check_csrf, csrf_in_view
 from billdiff.web.state import get_corpus, urls
 from billdiff.wording import plural
 
@@ -33,16 +41,18 @@ MAX_UPLOAD_BYTES = 1_000_000
 MAX_PAGE_BYTES = 8_000_000
 #: Drafts one client may compare per minute when the setting is absent from the config.
 DRAFTS_PER_MINUTE = 20
-#: Seconds a client is asked to wait (``Retry-After``) when this process is comparing another
-#: draft: drafts are compared one at a time per process (the app's ``draft`` gate,
-#: :func:`busy_gate`), and a draft at the limits takes well under a second.
-BUSY_RETRY_AFTER = 2
+#: Seconds a client is asked to wait (``Retry-After``) when this process is making another
+#: costly computation (a draft at the limits takes well under a second).
+BUSY_RETRY_AFTER = COSTLY_RETRY_AFTER
+#: Bytes read at a time from the body of a refused draft (read only to be thrown away).
+_DISCARD_CHUNK = 64 * 1024
+#: Where a refused sender finds their text.
+_GO_BACK = "Go back to the form, where your browser keeps your text, and send it again"
 
 
 def busy_gate(app: Flask) -> threading.BoundedSemaphore:
-    """Held while this process compares a draft.  A compute-bound draft holds the interpreter
-    most of the time; one at a time keeps the process's other threads answering the site."""
-    return app_gate(app, "draft", 1)
+    """Held while this process compares a draft: the process's :func:`costly_gate`."""
+    return costly_gate(app)
 
 
 def _form(status: int = 200, *, error: str | None = None, text: str = "",
@@ -64,12 +74,43 @@ def draft_form() -> Response:
 
 
 @bp.post("/draft")
+@csrf_in_view
 def draft_compare() -> Response:
-    """Compare the posted draft with the chosen document (nothing is stored)."""
-    corpus = get_corpus()
+    """Compare the posted draft with the chosen document (nothing is stored).  The limits come
+    first, before the body is read (see the module docstring); the CSRF token is checked once
+    the draft is admitted."""
     refused = _over_limit()
     if refused is not None:
-        return refused
+        return _refused(refused)
+    gate = busy_gate(current_app)
+    if not gate.acquire(blocking=False):
+        # One costly computation at a time per server process, and no queue: a request
+        # waiting here would hold one of the process's few threads, which other pages need.
+        current_app.logger.info("draft refused: this process is making another costly "
+                                "computation")
+        return _refused(_form(503, error=(
+            "The server is comparing other texts just now. "
+            f"{_GO_BACK} in {plural(BUSY_RETRY_AFTER, 'second')}.")), BUSY_RETRY_AFTER)
+    try:
+        check_csrf()
+        return _admitted(get_corpus())
+    finally:
+        gate.release()
+
+
+def _refused(response: Response, retry_after: int | None = None) -> Response:
+    """*response*, a refusal, once the body it answers has been read and thrown away (so that
+    the connection can carry the client's next request)."""
+    stream = request.stream
+    while stream.read(_DISCARD_CHUNK):
+        pass
+    if retry_after is not None:
+        response.headers["Retry-After"] = str(retry_after)
+    return response
+
+
+def _admitted(corpus: Corpus) -> Response:
+    """The comparison of a draft that the limits let through."""
     against = request.form.get("against", "")
     text = request.form.get("text", "")
     upload = request.files.get("file")
@@ -93,21 +134,7 @@ def draft_compare() -> Response:
                      text=text, against=against)
     typography = "hide" if request.form.get("typography") == "hide" else "show"
     options = CompareOptions(granularity=granularity)
-    gate = busy_gate(current_app)
-    if not gate.acquire(blocking=False):
-        # One draft at a time per server process, and no queue: a request waiting here would
-        # hold one of the process's few threads, which the site's other pages need.
-        current_app.logger.info("draft refused: this process is comparing another draft")
-        response = _form(503, error=(
-            "The server is comparing other drafts just now. Send yours again in "
-            f"{plural(BUSY_RETRY_AFTER, 'second')}; your text is below."),
-            text=text, against=against)
-        response.headers["Retry-After"] = str(BUSY_RETRY_AFTER)
-        return response
-    try:
-        return _compare(corpus, text, against, options, typography)
-    finally:
-        gate.release()
+    return _compare(corpus, text, against, options, typography)
 
 
 def _compare(corpus: Corpus, text: str, against: str, options: CompareOptions,
@@ -131,7 +158,8 @@ def _compare(corpus: Corpus, text: str, against: str, options: CompareOptions,
 
 
 def _over_limit() -> Response | None:
-    """The 429 page when this client has compared its drafts for the minute, else None."""
+    """The 429 page when this client has compared its drafts for the minute, else None (the
+    body is not read)."""
     limiter = app_limiter(current_app, "draft",
                           int(current_app.config.get("DRAFTS_PER_MINUTE", DRAFTS_PER_MINUTE)
                               or 0))
@@ -140,7 +168,6 @@ def _over_limit() -> Response | None:
         return None
     response = _form(429, error=(
         f"This address has compared {plural(limiter.limit, 'draft')} in the last minute, the "
-        f"most one address may. Compare again in {plural(wait, 'second')}; your text is "
-        "below."), text=request.form.get("text", ""), against=request.form.get("against"))
+        f"most one address may. {_GO_BACK} in {plural(wait, 'second')}."))
     response.headers["Retry-After"] = str(wait)
     return response

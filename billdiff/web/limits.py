@@ -6,8 +6,8 @@ time, so one client asking for many different sheets could keep everyone else wa
 (RELIABILITY.md D2).  Only renders count: a sheet already in the cache costs nothing and is
 never refused.  A draft is never cached (it is the client's own text), so every draft
 comparison counts (``DRAFTS_PER_MINUTE``, :func:`app_limiter`).  A large comparison (two
-long texts, :data:`LARGE_PAIR_CHARS`) is made one at a time per process
-(:func:`large_comparison`).
+long texts, :data:`LARGE_PAIR_CHARS`) and a draft are costly: a process makes one of them at a
+time (:func:`costly_gate`, :func:`large_comparison`).
 
 The counts live in this process.  With several server processes each keeps its own, so the
 effective limit is the per-process limit times the number of processes; each process also has
@@ -31,6 +31,8 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from werkzeug.exceptions import ServiceUnavailable
+
+from billdiff.model import text_size
 
 if TYPE_CHECKING:
     from billdiff.model import Document
@@ -127,40 +129,41 @@ def app_gate(app: Any, name: str, at_once: int) -> threading.BoundedSemaphore:
 #: with varied options).  The bundled dossier's largest pair has some 5,600; the benchmarks'
 #: 5,000-word pair some 75,000.
 LARGE_PAIR_CHARS = 100_000
-#: Large comparisons one server process computes at once; another one meanwhile is refused
-#: with 503 and :data:`LARGE_RETRY_AFTER` (no queue: a waiting request would hold a thread the
-#: site's other pages need).  Comparisons already made are served from the page cache and
-#: never reach this limit.
-LARGE_AT_ONCE = 1
-LARGE_RETRY_AFTER = 2
+#: Costly computations (a large comparison, a pasted draft) one server process makes at once,
+#: whichever kind they are: each holds the interpreter most of the time it runs, so a second
+#: one in the same process halves what is left for the site's other pages (the home page's
+#: p99, with a draft and a large comparison at once in each process, was 150 ms; with one at a
+#: time, 80 ms: docs/benchmarks-load.md).  Another one meanwhile is refused with 503 and
+#: :data:`COSTLY_RETRY_AFTER` (no queue: a waiting request would hold a thread the other pages
+#: need).  Comparisons already made are served from the page cache and never reach this gate.
+COSTLY_AT_ONCE = 1
+COSTLY_RETRY_AFTER = 2
 
 
-def text_size(document: Document) -> int:
-    """Characters of text *document* holds, over every section."""
-    from billdiff.model import iter_sections
-
-    return sum(len(s.text or "") for s, _ in iter_sections(document.sections))
+def costly_gate(app: Any) -> threading.BoundedSemaphore:
+    """Held while this process makes a costly computation (:data:`COSTLY_AT_ONCE`); taken
+    without waiting."""
+    return app_gate(app, "costly", COSTLY_AT_ONCE)
 
 
 @contextmanager
 def large_comparison(app: Any, a: Document, b: Document) -> Iterator[None]:
-    """Hold one of the process's :data:`LARGE_AT_ONCE` places while a large comparison of *a*
-    and *b* is made (nothing for a small one); refuse with 503 and ``Retry-After`` when every
-    place is taken."""
+    """Hold the process's :func:`costly_gate` while a large comparison of *a* and *b* is made
+    (nothing for a small one); refuse with 503 and ``Retry-After`` when it is taken."""
     if text_size(a) + text_size(b) <= LARGE_PAIR_CHARS:
         yield
         return
-    gate = app_gate(app, "large", LARGE_AT_ONCE)
+    gate = costly_gate(app)
     if not gate.acquire(blocking=False):
-        app.logger.info("large comparison refused: %d in hand in this process", LARGE_AT_ONCE)
+        app.logger.info("large comparison refused: this process is making another costly one")
         raise ServiceUnavailable(
             "the server is comparing other long texts just now; try again in "
-            f"{LARGE_RETRY_AFTER} seconds", retry_after=LARGE_RETRY_AFTER)
+            f"{COSTLY_RETRY_AFTER} seconds", retry_after=COSTLY_RETRY_AFTER)
     try:
         yield
     finally:
         gate.release()
 
 
-__all__ = ["LARGE_PAIR_CHARS", "RateLimiter", "app_gate", "app_limiter", "client_key",
-           "large_comparison", "text_size"]
+__all__ = ["COSTLY_AT_ONCE", "COSTLY_RETRY_AFTER", "LARGE_PAIR_CHARS", "RateLimiter", "app_gate",
+           "app_limiter", "client_key", "costly_gate", "large_comparison", "text_size"]

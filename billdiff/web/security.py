@@ -16,9 +16,11 @@
   before that check) and the trusted names are put in lower case.
 - POST forms carry ``<input type="hidden" name="csrf_token" value="{{ csrf_token() }}">``; every
   unsafe request (POST, PUT, PATCH, DELETE) to a route that takes it is checked by
-  :func:`check_csrf` before its view runs (views may also call it themselves).  A missing or
-  wrong token gives 400.  A request that matches no route, or no method of its route, is left
-  to routing: 404, or 405 with ``Allow``, not a complaint about a token.
+  :func:`check_csrf` before its view runs, unless the view is marked :func:`csrf_in_view`: it
+  then calls :func:`check_csrf` itself, after what it can refuse without reading the body (the
+  draft form's limits: a refusal should cost nothing that grows with what was sent).  A
+  missing or wrong token gives 400.  A request that matches no route, or no method of its
+  route, is left to routing: 404, or 405 with ``Allow``, not a complaint about a token.
 """
 
 from __future__ import annotations
@@ -52,6 +54,8 @@ def csrf_token() -> str:
 
 def check_csrf() -> None:
     """Abort with 400 unless the request carries the session's CSRF token (form or header)."""
+    if not current_app.config.get("CSRF_ENABLED", True):
+        return
     expected = session.get(SESSION_KEY)
     sent = request.form.get(FIELD) or request.headers.get(HEADER)
     if (not isinstance(expected, str) or not sent
@@ -102,9 +106,21 @@ def _read_at_most(stream: Any, limit: int) -> bytes | None:
     return None
 
 
+_IN_VIEW = "_billdiff_csrf_in_view"
+
+
+def csrf_in_view(view: Callable[..., Any]) -> Callable[..., Any]:
+    """Mark *view* as one that calls :func:`check_csrf` itself, before it reads the body for
+    anything else (the guard then leaves it to the view)."""
+    setattr(view, _IN_VIEW, True)
+    return view
+
+
 def _csrf_guard() -> None:
     if request.routing_exception is not None:
         return  # no route or no such method here: the view never runs, routing answers
+    if getattr(current_app.view_functions.get(request.endpoint or ""), _IN_VIEW, False):
+        return
     if request.method in UNSAFE_METHODS and current_app.config.get("CSRF_ENABLED", True):
         check_csrf()
 
