@@ -9,7 +9,19 @@ What it sets, and why (gunicorn's design notes and RELIABILITY.md D1):
 - ``workers``: ``BILLDIFF_WORKERS``, by default two per CPU plus one; each has ``threads``
   (``BILLDIFF_THREADS``, 4) so that a request waiting for its fact sheet in the PDF worker, or a
   slow client, does not hold a whole process, and ``/healthz`` answers while a PDF renders
-  (``gthread`` workers).  Each process renders one PDF at a time in its own worker process.
+  (gunicorn's ``gthread`` workers, which a busy worker makes way in: :class:`Worker`).  Each
+  process renders one PDF at a time in its own worker process.
+- ``worker_connections``: a worker holds at most ``BILLDIFF_CONNECTIONS`` connections (by
+  default twelve per thread, 48); the next ones wait in the kernel's queue for a worker with
+  room.  The workers share one listening socket, and a client that keeps its connections
+  open (a proxy's pool, the load generator) stays on the worker that took them; with
+  gunicorn's 1,000, one worker now and then took all 64 of the load run's connections (at the
+  start of a run, or when the other was replaced) and answered a quarter of what two do,
+  while the other stood idle (docs/benchmarks-load.md).  Past ``worker_connections`` minus
+  ``threads`` kept-alive connections, a worker closes each connection after its answer, so
+  idle ones do not fill it.  Not ``reuse_port`` (a socket per worker, which the kernel
+  balances): the connections waiting on a worker's socket as it is replaced are reset (12
+  read errors on one restart under load).
 - ``preload_app``: the app (and its corpus) is made once, in the master, before the workers are
   forked: a configuration or corpus that cannot work stops the server at start with one
   message, and the workers share the corpus's memory.
@@ -17,17 +29,21 @@ What it sets, and why (gunicorn's design notes and RELIABILITY.md D1):
   request can take (a wait for the renderer, then a render, each bounded by
   ``BILLDIFF_PDF_RENDER_TIMEOUT``).  ``graceful_timeout``: on SIGTERM or SIGHUP, workers finish
   their requests for up to 30 s (graceful restarts: ``kill -HUP`` starts new workers first).
-- ``max_requests`` with ``max_requests_jitter``: each worker is replaced after 100,000 to
-  120,000 requests (jittered so that they do not all restart at once), against slow memory
-  leaks.  Not 1,000 (RELIABILITY.md D1's figure, for sync workers at PDF rates): at the stored
-  pages' 1,000+ requests/s a worker was replaced about every second, and a new worker starts
-  a PDF worker (WeasyPrint loaded again) and begins with empty page and fact-sheet caches (a
-  cached sheet is then rendered again, and counts against its client's limit); measured in
-  docs/benchmarks-load.md.  Memory over 500 renders is flat (docs/benchmarks-memory.md).
+- ``max_requests`` with ``max_requests_jitter``: each worker is replaced after 1,000,000 to
+  1,200,000 requests (jittered so that they do not all restart at once), against slow memory
+  leaks.  Not 1,000 (RELIABILITY.md D1's figure, for sync workers at PDF rates), nor 100,000:
+  a stored page is answered some 4,000 times a second per worker, so 100,000 replaced a
+  worker every half minute under load.  A new worker starts a PDF worker (WeasyPrint loaded
+  again) and begins with empty page and fact-sheet caches, and the clients that had kept
+  their connections open to the old one all reconnect to the other: the load run's 64
+  connections then sat on one worker, which answered a third of what two do (a sticky
+  imbalance, measured in docs/benchmarks-load.md).  Memory over 500 renders is flat
+  (docs/benchmarks-memory.md).
 - ``when_ready``: the master warms the app before forking (:func:`billdiff.web.warm`).
 - ``post_worker_init``: each worker starts its PDF maker, and hands the interpreter lock from
   thread to thread every millisecond (:data:`SWITCH_INTERVAL`) instead of every 5 ms.
-- ``accesslog`` to standard output, with the time each request took; errors to standard error.
+- ``accesslog`` to standard output, with the time each request took, written in batches
+  (:class:`Logger`); errors to standard error, at once.
 - ``forwarded_allow_ips`` empty: gunicorn itself trusts no proxy header; the app trusts exactly
   ``BILLDIFF_PROXY_HOPS`` proxies (``X-Forwarded-For``, ``X-Forwarded-Proto``).
 - ``bind``: ``127.0.0.1:8000`` (behind a reverse proxy on the same machine);
@@ -36,27 +52,38 @@ What it sets, and why (gunicorn's design notes and RELIABILITY.md D1):
 
 from __future__ import annotations
 
+import collections
 import multiprocessing
 import os
+import threading
+import time
+import traceback
 from typing import Any
+
+from gunicorn import glogging
+from gunicorn.workers.gthread import ThreadWorker
 
 from billdiff import settings
 
 _settings = settings.current()
+#: Connections a worker holds at once, per thread, unless ``BILLDIFF_CONNECTIONS`` says.
+CONNECTIONS_PER_THREAD = 12
 
 bind = ["127.0.0.1:8000"]
 workers = _settings.workers or 2 * (multiprocessing.cpu_count() or 1) + 1
-worker_class = "gthread"
+worker_class = "billdiff.gunicorn_conf.Worker"
 threads = _settings.threads
+worker_connections = _settings.connections or CONNECTIONS_PER_THREAD * threads
 preload_app = True
 # A request may wait one render's time for the renderer, then render (the first render of a
 # new PDF worker gets 5 s more to load WeasyPrint); the rest is margin.
 timeout = int(2 * _settings.pdf_render_timeout + 20)
 graceful_timeout = 30
 keepalive = 5
-max_requests = 100_000
-max_requests_jitter = 20_000
+max_requests = 1_000_000
+max_requests_jitter = 200_000
 accesslog = "-"
+logger_class = "billdiff.gunicorn_conf.Logger"
 errorlog = "-"
 loglevel = "info"
 access_log_format = '%(h)s %(l)s %(u)s %(t)s "%(r)s" %(s)s %(b)s "%(f)s" "%(a)s" %(M)sms'
@@ -99,3 +126,94 @@ def post_worker_init(worker: Any) -> None:
 
     sys.setswitchinterval(SWITCH_INTERVAL)
     start_pdf_worker(getattr(worker, "wsgi", None))
+    log = getattr(worker, "log", None)
+    if isinstance(log, Logger):
+        log.start_flushing()
+
+
+def worker_exit(server: Any, worker: Any) -> None:
+    """Write the access log's last lines as the worker ends."""
+    log = getattr(worker, "log", None)
+    if isinstance(log, Logger):
+        log.flush_access()
+
+
+#: Seconds an access-log line may wait to be written, and the most lines that wait.
+ACCESS_LOG_FLUSH = 1.0
+ACCESS_LOG_BATCH = 10_000
+
+
+class Logger(glogging.Logger):  # type: ignore[misc]
+    """Gunicorn's logger, but a worker writes its access-log lines in batches, at most
+    :data:`ACCESS_LOG_FLUSH` seconds (or :data:`ACCESS_LOG_BATCH` lines) after the request,
+    as nginx's ``access_log ... buffer= flush=`` does.
+
+    Gunicorn writes and flushes each line under the handler's lock, in the thread that
+    answered the request: with four threads answering stored pages, they queued on that lock
+    (a worker's threads were seen all waiting in ``Handler.acquire``), and turning the access
+    log off raised the stored page's throughput by about a third (docs/benchmarks-load.md).
+    Here the line is made as gunicorn makes it (the same format and atoms) and queued; a
+    thread of the worker writes what is queued once a second, through the same handlers (so
+    a log file is reopened on ``USR1`` as before).  Errors are written at once, as before.
+    Lines of a worker killed outright (``SIGKILL``, a timeout) in its last second are lost;
+    a worker that stops as asked writes them (:func:`worker_exit`).
+    """
+
+    def setup(self, cfg: Any) -> None:
+        super().setup(cfg)
+        self._lines: collections.deque[str] = collections.deque()
+        self._writing = threading.Lock()
+
+    def access(self, resp: Any, req: Any, environ: Any, request_time: Any) -> None:
+        if not self.access_log_enabled:
+            return
+        try:
+            atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
+            self._lines.append(self.cfg.access_log_format % atoms)
+        except Exception:  # noqa: BLE001 - as gunicorn's own access() does
+            self.error(traceback.format_exc())
+        if len(self._lines) >= ACCESS_LOG_BATCH:
+            self.flush_access()
+
+    def flush_access(self) -> None:
+        """Write every queued line, in order, as one record."""
+        with self._writing:
+            lines = []
+            while self._lines:
+                lines.append(self._lines.popleft())
+            if lines:
+                self.access_log.info("%s", "\n".join(lines))
+
+    def start_flushing(self) -> None:
+        """Start the worker's thread that writes the queued lines every second."""
+        def flush_forever() -> None:
+            while True:
+                time.sleep(ACCESS_LOG_FLUSH)
+                self.flush_access()
+
+        threading.Thread(target=flush_forever, name="billdiff-access-log", daemon=True).start()
+
+
+class Worker(ThreadWorker):  # type: ignore[misc]
+    """Gunicorn's ``gthread`` worker, but one that holds a connection for each of its threads
+    gives the processor up after it takes another (``sched_yield``), so that an idle worker
+    woken by the same burst of connections takes the next ones.
+
+    The workers share one listening socket and take connections as they come: the one
+    already running (a busy one) takes the next before an idle one has woken, and a client
+    that keeps its connections open (a proxy's pool, the load generator) stays where they
+    landed.  In the load run, all 16 connections now and then landed on one worker, which
+    answered a quarter of what two do while the other stood idle: 2,400 requests/s against
+    10,000 (docs/benchmarks-load.md).  With the yield, 32 runs of 16 connections split no
+    worse than 13 to 3, at 7,900-8,700 requests/s.  It costs a system call for each
+    connection taken by a busy worker: with a new connection for every request
+    (``Connection: close``) the home page did 4,600-5,200 requests/s at 16 connections (4,500
+    without) and 4,750-4,900 at 64 (5,700-6,100 without), a price paid for never falling to a
+    quarter.  A timed pause instead balanced as well but capped how fast a busy worker takes
+    connections, which a proxy that opens one per request would hit.
+    """
+
+    def accept(self, listener: Any) -> None:
+        super().accept(listener)
+        if self.nr_conns >= self.cfg.threads:
+            os.sched_yield()

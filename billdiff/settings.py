@@ -294,6 +294,10 @@ SETTINGS: tuple[Setting[Any], ...] = (
     Setting("threads", "BILLDIFF_THREADS", 4, positive_int,
             "threads per server process for `billdiff serve --production`",
             "set it to a whole number, 1 or more"),
+    Setting("connections", "BILLDIFF_CONNECTIONS", 0, count,
+            "connections each server process holds at once for `billdiff serve --production` "
+            "(0: twelve per thread); more wait for a process with room",
+            "set it to a whole number, 0 or more"),
     Setting("assets", "BILLDIFF_ASSETS", ASSETS_DIR, path,
             "the only folder a fact-sheet logo may come from",
             "set it to a folder of PNG or JPEG logos", shown="the bundled assets folder"),
@@ -340,6 +344,7 @@ class Settings:
     proxy_hops: int
     workers: int
     threads: int
+    connections: int
     assets: Path
     api_base: str
     ca_bundle: Path | None

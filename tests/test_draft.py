@@ -15,6 +15,7 @@ from billdiff.analysis import read_comparison
 from billdiff.cli import cli
 from billdiff.draft import MAX_DRAFT_WORDS, compare_draft, parse_draft
 from billdiff.errors import BilldiffError, InputTooLarge
+from billdiff.web.limits import COSTLY_RETRY_AFTER, costly_gate
 
 MA = Path(__file__).parent / "fixtures" / "ma"
 H4359 = (MA / "ma-193-h4359.clean.txt").read_text(encoding="utf-8")
@@ -312,10 +313,9 @@ def test_a_draft_at_the_word_limit_is_compared(client):
 
 
 def test_a_draft_sent_while_another_is_compared_gets_503_with_retry_after(client):
-    from billdiff.web import draft as web_draft
 
     token = _token(client)
-    gate = web_draft.busy_gate(client.application)
+    gate = costly_gate(client.application)
     assert gate.acquire(blocking=False)  # another request is comparing a draft
     try:
         busy = client.post("/draft", data={"csrf_token": token, "against": "ma-193-h4359",
@@ -326,7 +326,7 @@ def test_a_draft_sent_while_another_is_compared_gets_503_with_retry_after(client
     finally:
         gate.release()
     assert busy.status_code == tokenless.status_code == 503
-    assert busy.headers["Retry-After"] == str(web_draft.BUSY_RETRY_AFTER)
+    assert busy.headers["Retry-After"] == str(COSTLY_RETRY_AFTER)
     assert busy.headers["Cache-Control"] == "private, no-store"
     body = busy.get_data(as_text=True)
     assert "The server is comparing other texts just now" in body
@@ -355,7 +355,6 @@ def test_a_large_comparison_and_a_draft_share_the_processs_one_costly_place(clie
 def test_a_refused_draft_body_is_read_to_its_end_and_never_parsed(client, monkeypatch):
     """The refusal reads the body (so the connection can carry the next request) without
     parsing it: the form parser is never called."""
-    from billdiff.web import draft as web_draft
     from billdiff.web import forms
 
     calls = []
@@ -366,7 +365,7 @@ def test_a_refused_draft_body_is_read_to_its_end_and_never_parsed(client, monkey
         return real(self, *args, **kwargs)
 
     monkeypatch.setattr(forms.FormParser, "parse", counting)
-    gate = web_draft.busy_gate(client.application)
+    gate = costly_gate(client.application)
     body = "text=" + "word%0A" * 100_000
     assert gate.acquire(blocking=False)
     try:

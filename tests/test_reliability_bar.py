@@ -313,3 +313,101 @@ def test_a_gunicorn_worker_hands_the_interpreter_lock_on_every_millisecond(monke
     finally:
         sys.setswitchinterval(before)
     assert started == ["the app"]  # and the worker's PDF maker is started
+
+
+def _access_lines(logger_class, path, requests):  # type: ignore[no-untyped-def]
+    """What *logger_class* writes to the access log *path* for *requests*."""
+    import datetime
+
+    from gunicorn.config import Config
+
+    from billdiff import gunicorn_conf
+
+    cfg = Config()
+    cfg.set("accesslog", str(path))
+    cfg.set("access_log_format", gunicorn_conf.access_log_format)
+    log = logger_class(cfg)
+    for n, (status, uri) in enumerate(requests):
+        resp = type("Resp", (), {"status": status, "sent": 100 + n, "headers": []})()
+        req = type("Req", (), {"headers": [("USER-AGENT", "probe")], "method": "GET",
+                               "path": uri.split("?")[0], "query": "", "version": (1, 1),
+                               "uri": uri})()
+        environ = {"REMOTE_ADDR": "10.0.0.1", "REQUEST_METHOD": "GET", "RAW_URI": uri,
+                   "PATH_INFO": uri, "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1"}
+        log.access(resp, req, environ, datetime.timedelta(milliseconds=n))
+    return log
+
+
+def _close(log) -> None:  # type: ignore[no-untyped-def]
+    """Close what a gunicorn logger opened (its loggers are shared, by name)."""
+    for logger in (log.access_log, log.error_log):
+        for handler in list(logger.handlers):
+            logger.removeHandler(handler)
+            handler.close()
+
+
+def test_the_access_log_is_gunicorns_written_in_batches(tmp_path, monkeypatch):
+    from gunicorn import glogging
+
+    from billdiff import gunicorn_conf
+
+    monkeypatch.setattr(glogging.Logger, "now", lambda self: "[02/Dec/2026:10:00:00 +0000]")
+    requests = [("200 OK", "/"), ("404 NOT FOUND", "/nope"), ("503 SERVICE UNAVAILABLE",
+                                                              "/draft?x=%22")]
+    _close(_access_lines(glogging.Logger, tmp_path / "theirs.log", requests))
+    theirs = (tmp_path / "theirs.log").read_text(encoding="utf-8")
+    assert theirs.count("\n") == 3
+
+    log = _access_lines(gunicorn_conf.Logger, tmp_path / "ours.log", requests)
+    assert (tmp_path / "ours.log").read_text(encoding="utf-8") == ""  # queued, not written
+    worker = type("Worker", (), {"log": log})()
+    gunicorn_conf.worker_exit(None, worker)  # a worker that stops writes what is queued
+    assert (tmp_path / "ours.log").read_text(encoding="utf-8") == theirs
+    gunicorn_conf.worker_exit(None, worker)  # and nothing twice
+    assert (tmp_path / "ours.log").read_text(encoding="utf-8") == theirs
+    _close(log)
+
+
+def test_a_full_access_log_batch_is_written_at_once(tmp_path, monkeypatch):
+    from billdiff import gunicorn_conf
+
+    monkeypatch.setattr(gunicorn_conf, "ACCESS_LOG_BATCH", 3)
+    _close(_access_lines(gunicorn_conf.Logger, tmp_path / "ours.log", [("200 OK", "/")] * 4))
+    lines = (tmp_path / "ours.log").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 3
+    assert all('"GET / HTTP/1.1" 200' in x for x in lines)
+
+
+def test_a_worker_with_a_connection_per_thread_leaves_the_next_to_another(monkeypatch):
+    import os
+    import selectors
+    import socket
+
+    from gunicorn.config import Config
+
+    from billdiff import gunicorn_conf
+
+    cfg = Config()
+    cfg.set("threads", 2)
+    worker = gunicorn_conf.Worker.__new__(gunicorn_conf.Worker)
+    worker.cfg, worker.nr_conns, worker._accepting = cfg, 0, False
+    worker.poller = selectors.DefaultSelector()
+    taken: list[object] = []
+    worker.enqueue_req = taken.append
+    yields: list[int] = []
+    monkeypatch.setattr(os, "sched_yield", lambda: yields.append(worker.nr_conns))
+    with socket.create_server(("127.0.0.1", 0)) as listener:
+        listener.setblocking(False)
+        clients = [socket.create_connection(listener.getsockname()) for _ in range(3)]
+        try:
+            for _ in clients:
+                worker.accept(listener)
+            assert len(taken) == 3
+            # one connection, two threads: no yield; from one per thread on, after each
+            assert yields == [2, 3]
+        finally:
+            for c in clients:
+                c.close()
+            for conn in taken:
+                conn.sock.close()  # type: ignore[attr-defined]
+            worker.poller.close()

@@ -130,7 +130,11 @@ def test_production_serves_with_health_etags_and_304(production):
         again, _, empty = production.get(path, {"If-None-Match": etag})
         assert (again, empty) == (304, b""), path
     assert "Strict-Transport-Security" in headers  # production
-    assert '"GET /healthz HTTP/1.1" 200' in production.text()  # the access log
+    # the access log: each worker writes its lines once a second (gunicorn_conf.Logger)
+    deadline = time.monotonic() + 10
+    while '"GET /healthz HTTP/1.1" 200' not in production.text():
+        assert time.monotonic() < deadline, production.text()[-2000:]
+        time.sleep(0.1)
 
 
 @pytest.mark.slow

@@ -219,14 +219,6 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.config.update(config)
     if production:
         app.debug = False
-    hops = int(app.config.get("PROXY_HOPS") or 0)
-    if hops:
-        # Behind *hops* reverse proxies: trust that many X-Forwarded-For/-Proto entries (and
-        # no more), so that clients are told apart by their own address.  The Host header is
-        # never taken from a proxy header (trusted hosts check the real one).
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     configure(app.jinja_env)
     app.jinja_env.globals["urls"] = RequestUrls()
@@ -255,7 +247,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
             return health.status_response(503)
         return None
 
-    cache = caching.init_app(app, lambda: live.loaded.fingerprint if live.loaded else None)
+    def fingerprint() -> str | None:
+        live.poll()  # a stored page is answered before _watch_corpus runs
+        return live.loaded.fingerprint if live.loaded else None
+
+    cache = caching.init_app(app, fingerprint)
 
     def _served(loaded: Loaded) -> None:
         app.extensions["billdiff.corpus"] = loaded.corpus
@@ -263,6 +259,17 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         refreeze()
 
     live.on_change = _served
+    # The WSGI middlewares, the outermost last (caching.init_app put the stored pages' one
+    # round the app): each sees the request as the next one and the app will.
+    app.wsgi_app = security.HostCase(app.wsgi_app)  # type: ignore[method-assign]
+    hops = int(app.config.get("PROXY_HOPS") or 0)
+    if hops:
+        # Behind *hops* reverse proxies: trust that many X-Forwarded-For/-Proto entries (and
+        # no more), so that clients are told apart by their own address.  The Host header is
+        # never taken from a proxy header (trusted hosts check the real one).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     app.wsgi_app = StaticPaths(app.wsgi_app)  # type: ignore[method-assign]
     app.view_functions["static"] = _static_view(app)
     app.register_blueprint(pages.bp)

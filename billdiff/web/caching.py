@@ -12,11 +12,15 @@ one) and ``Cache-Control: no-cache`` unless its view chose otherwise: browsers a
 it, ask again each time, and get ``304 Not Modified`` when nothing changed (``If-None-Match``).
 
 What is never stored: anything but a 200 answer to GET or HEAD; responses that set a cookie or
-change the session (a new CSRF token makes a page one user's); responses marked ``no-store`` or
-``private`` (the draft page, whose text may be confidential); anything over an eighth of the
+show a CSRF token (:data:`billdiff.web.security.PRIVATE`: the page is one session's);
+responses marked ``no-store`` or ``private`` (the draft page, whose text may be
+confidential); anything over an eighth of the
 cache's size.  The cache is bounded in bytes (``PAGE_CACHE_BYTES``, 0 turns it off), per
 process, least recently used first out.  Only the endpoints of :data:`CACHED_ENDPOINTS` are
 considered; the status page and ``/healthz`` always show the present.
+
+A stored response is answered by :class:`StoredPages`, in front of Flask; the app stores what
+it answers (the ``after_request`` hook of :func:`init_app`).
 """
 
 from __future__ import annotations
@@ -25,10 +29,14 @@ import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import Any
 
-from flask import Flask, Response, current_app, g, request, session
+from flask import Flask, Response, current_app, g, request
+from werkzeug.http import http_date
+
+from billdiff.web.security import PRIVATE, response_headers
 
 #: Endpoints whose GET answers depend only on the corpus, the address, the configuration and
 #: the day (see the module docstring).
@@ -37,7 +45,7 @@ CACHED_ENDPOINTS = frozenset({
     "api.documents", "api.document", "api.topics", "api.compare", "api.openapi",
     "factsheet.preview", "factsheet.pdf_file", "factsheet.theme", "factsheet.logo",
 })
-#: Response headers kept with a stored body (the app's own after-request hooks add the rest).
+#: Response headers kept with a stored body, with those every response gets and its length.
 _KEPT = ("Content-Type", "Content-Disposition", "Cache-Control", "ETag",
          "X-Content-Type-Options")
 
@@ -103,63 +111,108 @@ def etag_of(body: bytes) -> str:
     return hashlib.sha256(body).hexdigest()[:32]
 
 
+#: The environ key under which :class:`StoredPages` leaves the request's cache key.
+KEY = "billdiff.cache_key"
+#: What a page's address is made of, as the app sees it (after the middlewares in front of
+#: it: the proxy's scheme, the host in lower case, a static-site path rewritten).
+_ADDRESS = ("wsgi.url_scheme", "HTTP_HOST", "SERVER_NAME", "SERVER_PORT", "SCRIPT_NAME",
+            "PATH_INFO", "QUERY_STRING")
+#: Request headers that may make the answer a 304 or a part: such a request is answered by
+#: Werkzeug's own conditional handling (``make_conditional``).
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MATCH", "HTTP_IF_MODIFIED_SINCE",
+                "HTTP_IF_UNMODIFIED_SINCE", "HTTP_RANGE", "HTTP_IF_RANGE")
+
+
+def _has_body(environ: dict[str, Any]) -> bool:
+    return environ.get("CONTENT_LENGTH", "") not in ("", "0") \
+        or "HTTP_TRANSFER_ENCODING" in environ
+
+
+class StoredPages:
+    """WSGI middleware: a stored response is answered here, before Flask makes a request
+    context, opens the session or routes the address; everything else goes on to the app.
+
+    A hit through Flask cost some 0.25 ms of a worker's time (its request context, session,
+    routing and hooks), several times the lookup itself, and held the stored comparison page to
+    about 3,500 requests/s on this machine's 2 cores (docs/benchmarks-load.md).
+
+    What is answered here is what the app answered when it stored the page: the same body
+    and headers (:class:`Stored` keeps the headers every response gets, and a ``Date`` is
+    added, as Werkzeug adds one), and a conditional request (``If-None-Match``...) is answered
+    by Werkzeug's ``make_conditional``, as in the app.  The key is made here, once, from the
+    address as the app will see it (:data:`_ADDRESS`, with the corpus, the settings and the
+    day), and left in the environ (:data:`KEY`) for the app to store its answer under.  Nothing
+    is judged here: a host the app does not trust, or an address no cached endpoint answers,
+    has its key like any other, and nothing is ever stored under it.  Only a GET or HEAD
+    without a body is looked up (one with a body goes to the app, which applies its limit).
+    """
+
+    def __init__(self, app: Flask, cache: PageCache,
+                 key_of: Callable[[dict[str, Any]], str | None]) -> None:
+        self.next = app.wsgi_app
+        self.cache = cache
+        self.key_of = key_of
+
+    def __call__(self, environ: dict[str, Any], start_response: Any) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD")
+        if self.cache.limit > 0 and method in ("GET", "HEAD") and not _has_body(environ):
+            key = environ[KEY] = self.key_of(environ)
+            item = self.cache.get(key) if key is not None else None
+            if item is not None:
+                if any(h in environ for h in _CONDITIONAL):
+                    response = Response(item.body, headers=list(item.headers))
+                    response.make_conditional(environ)  # 304 when the client has it already
+                    return response(environ, start_response)
+                start_response("200 OK", [*item.headers, ("Date", http_date())])
+                return [] if method == "HEAD" else [item.body]
+        return self.next(environ, start_response)
+
+
 def init_app(app: Flask, fingerprint: Callable[[], str | None]) -> PageCache:
-    """Install the cache on *app*; *fingerprint* gives the served corpus's content digest
-    (None: no corpus, nothing cached)."""
+    """Install the cache on *app*: it stores what the app answers, and :class:`StoredPages`
+    (wrapped round ``app.wsgi_app`` here, so that the middlewares put in front of it later
+    see the request first) answers what is stored.  *fingerprint* gives the served corpus's
+    content digest (None: no corpus, nothing cached)."""
     cache = PageCache(int(app.config.get("PAGE_CACHE_BYTES") or 0))
     app.extensions["billdiff.page_cache"] = cache
     settings_digest = hashlib.sha256(repr(sorted(
         (k, repr(app.config.get(k))) for k in ("SITE_URL", "FACTSHEET_ORG", "ENV",
                                                 "HSTS_SECONDS", "PREFERRED_URL_SCHEME")
     )).encode()).hexdigest()
+    every = response_headers(app.config)
 
-    def key() -> str | None:
-        if request.method not in ("GET", "HEAD") or request.endpoint not in CACHED_ENDPOINTS:
-            return None
+    def key_of(environ: dict[str, Any]) -> str | None:
         corpus = fingerprint()
         if corpus is None:
             return None
-        parts = (corpus, settings_digest, dt.date.today().isoformat(), request.host_url,
-                 request.script_root, request.full_path)
+        parts = (corpus, settings_digest, dt.date.today().isoformat(),
+                 *(str(environ.get(k, "")) for k in _ADDRESS))
         return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
 
-    def serve_stored() -> Response | None:
-        k = key()
-        g.billdiff_cache_key = k
-        if k is None or cache.limit <= 0:
-            return None
-        item = cache.get(k)
-        if item is None:
-            return None
-        g.billdiff_cache_hit = True
-        response = Response(item.body, headers=list(item.headers))
-        response.make_conditional(request)  # 304 when the client has it already
-        return response
-
-    def store_and_tag(response: Response) -> Response:
-        k = g.get("billdiff_cache_key")
-        if k is None or g.get("billdiff_cache_hit"):
+    def store(response: Response) -> Response:
+        k = request.environ.get(KEY)
+        if k is None or request.endpoint not in CACHED_ENDPOINTS:
             return response
         if response.status_code != 200 or response.direct_passthrough:
             return response
         control = response.headers.get("Cache-Control", "")
-        # Flask marks the session "accessed" on every page it renders, so what is checked is
-        # a change to it (a new CSRF token); no cached endpoint reads one (the draft page is
-        # not cached: it holds a form with the token and is no-store).
+        # A page that shows a CSRF token is its session's (the draft form, no-store as well).
+        # The session itself is not looked at: Flask would mark the page "Vary: Cookie".
         if ("no-store" in control or "private" in control or "Set-Cookie" in response.headers
-                or session.modified):
+                or g.get(PRIVATE)):
             return response
         body = response.get_data()
         if "ETag" not in response.headers:
             response.set_etag(etag_of(body))
         response.headers.setdefault("Cache-Control", "no-cache")
-        cache.put(k, Stored(body, tuple((h, response.headers[h]) for h in _KEPT
-                                        if h in response.headers)))
+        kept = [(h, response.headers[h]) for h in _KEPT if h in response.headers]
+        kept += [(h, v) for h, v in every if h not in response.headers]
+        cache.put(k, Stored(body, (*kept, ("Content-Length", str(len(body))))))
         response.make_conditional(request)
         return response
 
-    app.before_request(serve_stored)
-    app.after_request(store_and_tag)
+    app.after_request(store)
+    app.wsgi_app = StoredPages(app, cache, key_of)  # type: ignore[method-assign]
     return cache
 
 
@@ -170,4 +223,5 @@ def page_cache(app: Flask | None = None) -> PageCache | None:
     return found
 
 
-__all__ = ["CACHED_ENDPOINTS", "PageCache", "Stored", "etag_of", "init_app", "page_cache"]
+__all__ = ["CACHED_ENDPOINTS", "KEY", "PageCache", "Stored", "StoredPages", "etag_of",
+           "init_app", "page_cache"]

@@ -19,9 +19,7 @@ does, even though the form page is ``no-store``: the browser test goes back and 
 
 from __future__ import annotations
 
-import threading
-
-from flask import Blueprint, Flask, Response, current_app, make_response, render_template, request
+from flask import Blueprint, Response, current_app, make_response, render_template, request
 
 from billdiff import analysis, render
 from billdiff.compare import CompareOptions
@@ -41,18 +39,10 @@ MAX_UPLOAD_BYTES = 1_000_000
 MAX_PAGE_BYTES = 8_000_000
 #: Drafts one client may compare per minute when the setting is absent from the config.
 DRAFTS_PER_MINUTE = 20
-#: Seconds a client is asked to wait (``Retry-After``) when this process is making another
-#: costly computation (a draft at the limits takes well under a second).
-BUSY_RETRY_AFTER = COSTLY_RETRY_AFTER
 #: Bytes read at a time from the body of a refused draft (read only to be thrown away).
 _DISCARD_CHUNK = 64 * 1024
 #: Where a refused sender finds their text.
 _GO_BACK = "Go back to the form, where your browser keeps your text, and send it again"
-
-
-def busy_gate(app: Flask) -> threading.BoundedSemaphore:
-    """Held while this process compares a draft: the process's :func:`costly_gate`."""
-    return costly_gate(app)
 
 
 def _form(status: int = 200, *, error: str | None = None, text: str = "",
@@ -82,7 +72,7 @@ def draft_compare() -> Response:
     refused = _over_limit()
     if refused is not None:
         return _refused(refused)
-    gate = busy_gate(current_app)
+    gate = costly_gate(current_app)
     if not gate.acquire(blocking=False):
         # One costly computation at a time per server process, and no queue: a request
         # waiting here would hold one of the process's few threads, which other pages need.
@@ -90,7 +80,7 @@ def draft_compare() -> Response:
                                 "computation")
         return _refused(_form(503, error=(
             "The server is comparing other texts just now. "
-            f"{_GO_BACK} in {plural(BUSY_RETRY_AFTER, 'second')}.")), BUSY_RETRY_AFTER)
+            f"{_GO_BACK} in {plural(COSTLY_RETRY_AFTER, 'second')}.")), COSTLY_RETRY_AFTER)
     try:
         check_csrf()
         return _admitted(get_corpus())

@@ -31,7 +31,7 @@ import secrets
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from flask import Flask, Response, abort, current_app, request, session
+from flask import Flask, Response, abort, current_app, g, request, session
 
 CSP = ("default-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; "
        "form-action 'self'")
@@ -43,8 +43,14 @@ CSRF_MESSAGE = ("The form's security token is missing or out of date. "
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 
+#: Set on ``flask.g`` by :func:`csrf_token`: the response is one session's (never stored).
+PRIVATE = "billdiff_private"
+
+
 def csrf_token() -> str:
-    """The session's CSRF token (made on first use); put it in every POST form."""
+    """The session's CSRF token (made on first use); put it in every POST form.  The
+    response that shows it is marked :data:`PRIVATE`."""
+    setattr(g, PRIVATE, True)
     token = session.get(SESSION_KEY)
     if not isinstance(token, str) or len(token) < 32:
         token = secrets.token_urlsafe(32)
@@ -139,27 +145,35 @@ class HostCase:
         return self.app(environ, start_response)
 
 
+def response_headers(config: Any) -> tuple[tuple[str, str], ...]:
+    """The headers every response of an app with *config* gets (see the module docstring)."""
+    headers = [
+        ("Content-Security-Policy", CSP),
+        ("X-Content-Type-Options", "nosniff"),
+        ("Referrer-Policy", "strict-origin-when-cross-origin"),
+        ("X-Frame-Options", "DENY"),
+        ("Cross-Origin-Opener-Policy", "same-origin"),
+        ("Permissions-Policy", "camera=(), microphone=(), geolocation=()"),
+    ]
+    if str(config.get("ENV", "")).lower() == "production":
+        seconds = int(config.get("HSTS_SECONDS", 31_536_000))
+        headers.append(("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains"))
+    return tuple(headers)
+
+
 def _headers(response: Response) -> Response:
-    h = response.headers
-    h.setdefault("Content-Security-Policy", CSP)
-    h.setdefault("X-Content-Type-Options", "nosniff")
-    h.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-    h.setdefault("X-Frame-Options", "DENY")
-    h.setdefault("Cross-Origin-Opener-Policy", "same-origin")
-    h.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-    if str(current_app.config.get("ENV", "")).lower() == "production":
-        seconds = int(current_app.config.get("HSTS_SECONDS", 31_536_000))
-        h.setdefault("Strict-Transport-Security", f"max-age={seconds}; includeSubDomains")
+    for name, value in response_headers(current_app.config):
+        response.headers.setdefault(name, value)
     return response
 
 
 def init_app(app: Flask) -> None:
-    """Install the request-size limit, the host-name case folding, the CSRF guard, the headers
-    and ``csrf_token()``."""
+    """Install the request-size limit, the CSRF guard, the headers and ``csrf_token()``, and
+    put the trusted host names in lower case (:class:`HostCase` is one of the WSGI
+    middlewares that :func:`billdiff.web.create_app` puts in front of the app)."""
     hosts = app.config.get("TRUSTED_HOSTS")
     if hosts:
         app.config["TRUSTED_HOSTS"] = [str(h).lower() for h in hosts]
-    app.wsgi_app = HostCase(app.wsgi_app)  # type: ignore[method-assign]
     app.before_request(_limit_request_size)
     app.before_request(_csrf_guard)
     app.after_request(_headers)
