@@ -640,15 +640,28 @@ def goals(results: dict[str, Any]) -> list[tuple[str, str, bool]]:
                  + ("no other 5xx, no transport error" if not problems else
                     "; ".join(problems[:4]) + (" ..." if len(problems) > 4 else "")),
                  not problems and limited > 0))
-    if results["attacks"]:
-        worst = max(results["attacks"], key=lambda x: x["probe"]["p99_ms"])
+    # The issue's scenario is "eight at once": each attack alone with 8 connections, and all
+    # of them together with 8 in all.  All of them with 8 each (32) goes beyond it, and is
+    # held to the same bar in its own row.
+    for label, chosen in (
+            ("8 connections at once (the issue's \"eight at once\"), each alone and all "
+             "together", [x for x in results["attacks"] if _attack_connections(x) <= 8]),
+            ("beyond the issue: all of them at once with 8 connections each",
+             [x for x in results["attacks"] if _attack_connections(x) > 8])):
+        if not chosen:
+            continue
+        worst = max(chosen, key=lambda x: x["probe"]["p99_ms"])
         p99 = worst["probe"]["p99_ms"]
         rows.append((f"probe of / p99 < {PROBE_P99_MS} ms while items 1 and 3's adversarial "
-                     "requests run",
-                     f"worst p99 {p99:.0f} ms ({worst['label']}); "
-                     f"{len(results['attacks'])} attack runs",
+                     f"requests run, {label}",
+                     f"worst p99 {p99:.0f} ms ({worst['label']}); {len(chosen)} attack "
+                     f"run{'s' if len(chosen) != 1 else ''}",
                      p99 < PROBE_P99_MS))
     return rows
+
+
+def _attack_connections(attack: dict[str, Any]) -> int:
+    return sum(int(a["connections"]) for a in attack["attacks"])
 
 
 def bound(results: dict[str, Any]) -> list[str]:
