@@ -132,6 +132,37 @@ def start_server(bills: Path, workdir: Path, max_requests: int | None = None) ->
     raise SystemExit(f"the server did not start:\n{log.read_text()[-3000:]}")
 
 
+def start_bare(workdir: Path, size: int, threads: int = 4) -> Server:
+    """The ceiling (:mod:`bare_wsgi`): gunicorn with billdiff's worker (2 of *threads*, as
+    many connections each as in production), answering every request with *size* bytes and
+    nothing else."""
+    port = free_port()
+    log = workdir / "bare.log"
+    env = {**os.environ, "BARE_BYTES": str(size)}
+    with open(log, "wb") as out:
+        proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k",
+                                 "billdiff.gunicorn_conf.Worker", "--workers", "2", "--threads",
+                                 str(threads), "--worker-connections", str(12 * threads),
+                                 "--bind", f"127.0.0.1:{port}",
+                                 "--chdir", str(Path(__file__).resolve().parent),
+                                 "bare_wsgi:app"],
+                                cwd=workdir, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(proc, port, log)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            # both workers up: a run while one still boots would measure one worker
+            if (server.get("/")[0] == 200
+                    and log.read_text(errors="replace").count("Booting worker") >= 2):
+                time.sleep(0.5)
+                return server
+        except OSError:
+            pass
+        time.sleep(0.1)
+    proc.kill()
+    raise SystemExit(f"the bare gunicorn did not start:\n{log.read_text()[-3000:]}")
+
+
 def stop_server(server: Server) -> None:
     server.proc.send_signal(signal.SIGTERM)
     try:
@@ -677,12 +708,17 @@ def bound(results: dict[str, Any]) -> list[str]:
         stored = by.get(("stored-comparison", conns))
         if not stored:
             continue
-        lat = stored["latency_us"]
-        lines.append(f"- {conns} connections: a p99 under {STORED_P99_MS} ms needs more than "
-                     f"{need:,.0f} req/s even if every answer took the same time. The stored "
-                     f"comparison did {stored['rps']:,.0f} (mean "
-                     f"{conns / stored['rps'] * 1000:.1f} ms, p99 {lat['p99'] / 1000:.1f} ms: "
-                     f"{lat['p99'] / 1000 / (conns / stored['rps'] * 1000):.1f}× the mean).")
+        parts = [f"- {conns} connections: a p99 under {STORED_P99_MS} ms needs more than "
+                 f"{need:,.0f} req/s even if every answer took the same time."]
+        for name, what in (("bare-gunicorn", "Gunicorn with no app (the ceiling)"),
+                           ("stored-comparison", "The stored comparison")):
+            r = by.get((name, conns))
+            if r:
+                mean = conns / r["rps"] * 1000
+                p99 = r["latency_us"]["p99"] / 1000
+                parts.append(f"{what} did {r['rps']:,.0f} (mean {mean:.1f} ms, p99 "
+                             f"{p99:.1f} ms: {p99 / mean:.1f}× the mean).")
+        lines.append(" ".join(parts))
     return lines
 
 
@@ -779,7 +815,18 @@ def main() -> None:
                     for _ in range(8):
                         server.get(run.paths[0])
             rows = []
+            bare = bare_run = None
+            if runs:
+                a, b = stored_pair(bills)
+                size = len(server.get(f"/compare?a={a}&b={b}")[2])
+                bare = start_bare(work, size)
+                bare_run = Run("bare-gunicorn", ["/"], note=(
+                    f"ceiling: gunicorn with billdiff's worker answering {size:,} bytes (the "
+                    "stored comparison's size) with no app and no access log "
+                    "(benchmarks/bare_wsgi.py)"))
             for connections in args.connections:
+                if bare is not None and bare_run is not None:
+                    rows.append(measure(bare, bare_run, connections, args.seconds, work))
                 for run in runs:
                     data = measure(server, run, connections, args.seconds, work)
                     rows.append(data)
@@ -788,6 +835,8 @@ def main() -> None:
                           f"{_statuses(data)}", flush=True)
                     if run.name.startswith(("pdf-new", "draft-compare")):
                         time.sleep(2)  # let queued renders drain before the next run
+            if bare is not None:
+                stop_server(bare)
             results["runs"] = rows
             results["quiet_probe"] = probe(server, args.seconds)
             print(f"probe of / with nothing else running: {results['quiet_probe']}")
