@@ -41,8 +41,10 @@ LAYERS: dict[str, int] = {
     "billdiff.factsheet": 9,
     # the doors
     "billdiff.web.state": 10, "billdiff.web.security": 10, "billdiff.web.limits": 10,
-    "billdiff.web.errors": 10, "billdiff.web.live": 10, "billdiff.web.caching": 10,
+    "billdiff.web.errors": 10, "billdiff.web.live": 10,
     "billdiff.web.paths": 10,
+    # stored pages keep the headers every response gets (web.security)
+    "billdiff.web.caching": 11,
     "billdiff.web.pages": 11, "billdiff.web.api": 11, "billdiff.web.draft": 11,
     "billdiff.web.factsheet": 11, "billdiff.web.health": 11,
     "billdiff.web": 12,
