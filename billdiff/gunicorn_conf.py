@@ -168,12 +168,39 @@ class Logger(glogging.Logger):  # type: ignore[misc]
         if not self.access_log_enabled:
             return
         try:
-            atoms = self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time))
-            self._lines.append(self.cfg.access_log_format % atoms)
+            self._lines.append(self.line(resp, req, environ, request_time))
         except Exception:  # noqa: BLE001 - as gunicorn's own access() does
             self.error(traceback.format_exc())
         if len(self._lines) >= ACCESS_LOG_BATCH:
             self.flush_access()
+
+    def line(self, resp: Any, req: Any, environ: Any, request_time: Any) -> str:
+        """The access-log line gunicorn would write.  For :data:`access_log_format`, only the
+        atoms it names are made (gunicorn makes every header and environ entry an atom, and
+        escapes each: 6 of the 21 µs its ``access()`` took, a quarter of a stored page's
+        time in a worker); for any other format, gunicorn's own atoms."""
+        if self.cfg.access_log_format != access_log_format:
+            return str(self.cfg.access_log_format
+                       % self.atoms_wrapper_class(self.atoms(resp, req, environ, request_time)))
+        status = resp.status
+        if isinstance(status, str):
+            status = status.split(None, 1)[0]
+        sent = getattr(resp, "sent", None)
+        atoms = {
+            "h": environ.get("REMOTE_ADDR", "-"),
+            "l": "-",
+            "u": self._get_user(environ) or "-",
+            "t": self.now(),
+            "r": f"{environ['REQUEST_METHOD']} {environ['RAW_URI']} "
+                 f"{environ['SERVER_PROTOCOL']}",
+            "s": status,
+            "b": sent is not None and str(sent) or "-",
+            "f": environ.get("HTTP_REFERER", "-"),
+            "a": environ.get("HTTP_USER_AGENT", "-"),
+            "M": request_time.seconds * 1000 + int(request_time.microseconds / 1000),
+        }
+        return access_log_format % {k: v.replace('"', '\\"') if isinstance(v, str) else v
+                                    for k, v in atoms.items()}
 
     def flush_access(self) -> None:
         """Write every queued line, in order, as one record."""

@@ -315,8 +315,9 @@ def test_a_gunicorn_worker_hands_the_interpreter_lock_on_every_millisecond(monke
     assert started == ["the app"]  # and the worker's PDF maker is started
 
 
-def _access_lines(logger_class, path, requests):  # type: ignore[no-untyped-def]
-    """What *logger_class* writes to the access log *path* for *requests*."""
+def _access_lines(logger_class, path, requests, fmt=None):  # type: ignore[no-untyped-def]
+    """What *logger_class* writes to the access log *path* for *requests* (status, address,
+    extra environ), in the production format unless *fmt* says."""
     import datetime
 
     from gunicorn.config import Config
@@ -325,16 +326,18 @@ def _access_lines(logger_class, path, requests):  # type: ignore[no-untyped-def]
 
     cfg = Config()
     cfg.set("accesslog", str(path))
-    cfg.set("access_log_format", gunicorn_conf.access_log_format)
+    cfg.set("access_log_format", fmt or gunicorn_conf.access_log_format)
     log = logger_class(cfg)
-    for n, (status, uri) in enumerate(requests):
-        resp = type("Resp", (), {"status": status, "sent": 100 + n, "headers": []})()
+    for n, (status, uri, *extra) in enumerate(requests):
+        resp = type("Resp", (), {"status": status, "sent": n * 100 or None,
+                                 "headers": [("Content-Type", "text/html")]})()
         req = type("Req", (), {"headers": [("USER-AGENT", "probe")], "method": "GET",
                                "path": uri.split("?")[0], "query": "", "version": (1, 1),
                                "uri": uri})()
         environ = {"REMOTE_ADDR": "10.0.0.1", "REQUEST_METHOD": "GET", "RAW_URI": uri,
-                   "PATH_INFO": uri, "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1"}
-        log.access(resp, req, environ, datetime.timedelta(milliseconds=n))
+                   "PATH_INFO": uri, "QUERY_STRING": "", "SERVER_PROTOCOL": "HTTP/1.1",
+                   **(extra[0] if extra else {})}
+        log.access(resp, req, environ, datetime.timedelta(seconds=n, microseconds=1500 * n))
     return log
 
 
@@ -352,11 +355,18 @@ def test_the_access_log_is_gunicorns_written_in_batches(tmp_path, monkeypatch):
     from billdiff import gunicorn_conf
 
     monkeypatch.setattr(glogging.Logger, "now", lambda self: "[02/Dec/2026:10:00:00 +0000]")
-    requests = [("200 OK", "/"), ("404 NOT FOUND", "/nope"), ("503 SERVICE UNAVAILABLE",
-                                                              "/draft?x=%22")]
+    requests = [
+        ("200 OK", "/"),
+        ("404 NOT FOUND", "/nope", {"HTTP_REFERER": 'https://x.example/"q"',
+                                    "HTTP_USER_AGENT": 'agent "quoted"'}),
+        ("503 SERVICE UNAVAILABLE", '/draft?x="', {"HTTP_AUTHORIZATION": "Basic YW5uOnB3"}),
+        ("401 UNAUTHORIZED", "/api", {"HTTP_AUTHORIZATION": "Basic !!"}),
+    ]
     _close(_access_lines(glogging.Logger, tmp_path / "theirs.log", requests))
     theirs = (tmp_path / "theirs.log").read_text(encoding="utf-8")
-    assert theirs.count("\n") == 3
+    assert theirs.count("\n") == 4
+    assert 'ann [' in theirs  # the user of a Basic header
+    assert '\\"quoted\\"' in theirs  # quotes escaped
 
     log = _access_lines(gunicorn_conf.Logger, tmp_path / "ours.log", requests)
     assert (tmp_path / "ours.log").read_text(encoding="utf-8") == ""  # queued, not written
@@ -366,6 +376,15 @@ def test_the_access_log_is_gunicorns_written_in_batches(tmp_path, monkeypatch):
     gunicorn_conf.worker_exit(None, worker)  # and nothing twice
     assert (tmp_path / "ours.log").read_text(encoding="utf-8") == theirs
     _close(log)
+
+    # another format: gunicorn's own atoms, the same lines as gunicorn's
+    fmt = '%(h)s %({user-agent}i)s %({content-type}o)s %(D)s %(p)s "%(r)s"'
+    _close(_access_lines(glogging.Logger, tmp_path / "theirs2.log", requests, fmt))
+    log = _access_lines(gunicorn_conf.Logger, tmp_path / "ours2.log", requests, fmt)
+    log.flush_access()
+    _close(log)
+    assert (tmp_path / "ours2.log").read_text(encoding="utf-8") \
+        == (tmp_path / "theirs2.log").read_text(encoding="utf-8")
 
 
 def test_a_full_access_log_batch_is_written_at_once(tmp_path, monkeypatch):
