@@ -136,13 +136,16 @@ def start_bare(workdir: Path, size: int, threads: int = 4) -> Server:
     """The ceiling (:mod:`bare_wsgi`): gunicorn with billdiff's worker (2 of *threads*, as
     many connections each as in production), answering every request with *size* bytes and
     nothing else."""
+    from billdiff.gunicorn_conf import CONNECTIONS_PER_THREAD
+
     port = free_port()
     log = workdir / "bare.log"
     env = {**os.environ, "BARE_BYTES": str(size)}
     with open(log, "wb") as out:
         proc = subprocess.Popen([sys.executable, "-m", "gunicorn", "-k",
                                  "billdiff.gunicorn_conf.Worker", "--workers", "2", "--threads",
-                                 str(threads), "--worker-connections", str(12 * threads),
+                                 str(threads), "--worker-connections",
+                                 str(CONNECTIONS_PER_THREAD * threads),
                                  "--bind", f"127.0.0.1:{port}",
                                  "--chdir", str(Path(__file__).resolve().parent),
                                  "bare_wsgi:app"],
