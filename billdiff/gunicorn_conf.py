@@ -152,9 +152,9 @@ class Logger(glogging.Logger):  # type: ignore[misc]
     answered the request: with four threads answering stored pages, they queued on that lock
     (a worker's threads were seen all waiting in ``Handler.acquire``), and turning the access
     log off raised the stored page's throughput by about a third (docs/benchmarks-load.md).
-    Here the line is made as gunicorn makes it (the same format and atoms) and queued; a
-    thread of the worker writes what is queued once a second, through the same handlers (so
-    a log file is reopened on ``USR1`` as before).  Errors are written at once, as before.
+    Here the line gunicorn would write is made (:meth:`line`) and queued; a thread of the
+    worker writes what is queued once a second, through the same handlers (so a log file is
+    reopened on ``USR1`` as before).  Errors are written at once, as before.
     Lines of a worker killed outright (``SIGKILL``, a timeout) in its last second are lost;
     a worker that stops as asked writes them (:func:`worker_exit`).
     """
