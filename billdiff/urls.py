@@ -260,11 +260,17 @@ _STATIC_ROUTES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     ))
 
 
+#: How every static-site address ends (each pattern of :data:`_STATIC_ROUTES` does).
+_ENDINGS = ("/", ".json", ".pdf")
+
+
 def route_of(path: str) -> tuple[str, Query] | None:
     """The server's path and query for a static-site *path* (a WSGI ``PATH_INFO``, decoded,
     without the base), or None if it is not one: ``/compare/A/B/inline/`` gives
     ``("/compare", [("a", "A"), ("b", "B"), ("view", "inline")])``.  The inverse of the static
     style of :class:`Urls` (tested both ways)."""
+    if not path.endswith(_ENDINGS):
+        return None  # the server's own addresses (``/compare?...``) go no further
     for pattern, kind in _STATIC_ROUTES:
         m = pattern.fullmatch(path)
         if m is None:

@@ -130,6 +130,14 @@ def test_production_serves_with_health_etags_and_304(production):
         again, _, empty = production.get(path, {"If-None-Match": etag})
         assert (again, empty) == (304, b""), path
     assert "Strict-Transport-Security" in headers  # production
+    # a stored page, answered in front of Flask, has the one Date the server gives
+    for path in (f"/compare?a={A}&b={B}", "/"):
+        request = urllib.request.Request(production.base + path, headers={"Host": HOST})
+        with urllib.request.urlopen(request, timeout=60) as response:
+            dates = response.headers.get_all("Date")
+            assert len(dates) == 1, (path, dates)
+            assert dates[0].endswith(" GMT"), (path, dates)
+            assert len(response.headers.get_all("Content-Length")) == 1
     # the access log: each worker writes its lines once a second (gunicorn_conf.Logger)
     deadline = time.monotonic() + 10
     while '"GET /healthz HTTP/1.1" 200' not in production.text():

@@ -25,16 +25,15 @@ it answers (the ``after_request`` hook of :func:`init_app`).
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import Flask, Response, current_app, g, request
-from werkzeug.http import http_date
 
 from billdiff.web.security import PRIVATE, response_headers
 
@@ -58,6 +57,11 @@ class Stored:
     headers: tuple[tuple[str, str], ...]
 
 
+#: A stored response's key: the corpus's fingerprint, the settings' digest, the day and the
+#: address (:data:`_ADDRESS`), as :func:`init_app` makes it.
+Key = tuple[Any, ...]
+
+
 class PageCache:
     """Finished responses by key, at most *limit* bytes of bodies (thread-safe)."""
 
@@ -66,10 +70,10 @@ class PageCache:
         self.size = 0
         self.hits = 0
         self.misses = 0
-        self._items: OrderedDict[str, Stored] = OrderedDict()
+        self._items: OrderedDict[Key, Stored] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: str) -> Stored | None:
+    def get(self, key: Key) -> Stored | None:
         """The response stored under *key*, if any (it becomes the most recently used)."""
         with self._lock:
             item = self._items.get(key)
@@ -80,7 +84,7 @@ class PageCache:
             self.hits += 1
             return item
 
-    def put(self, key: str, item: Stored) -> bool:
+    def put(self, key: Key, item: Stored) -> bool:
         """Keep *item* under *key* unless it is over an eighth of the limit; True if kept."""
         size = len(item.body)
         if self.limit <= 0 or size > self.limit // 8:
@@ -137,8 +141,9 @@ class StoredPages:
     about 3,500 requests/s on this machine's 2 cores (docs/benchmarks-load.md).
 
     What is answered here is what the app answered when it stored the page: the same body
-    and headers (:class:`Stored` keeps the headers every response gets, and a ``Date`` is
-    added, as Werkzeug adds one), and a conditional request (``If-None-Match``...) is answered
+    and headers (:class:`Stored` keeps the headers every response gets; the ``Date`` is the
+    server's, which gunicorn and Werkzeug's server add to every response, dropping an app's
+    own), and a conditional request (``If-None-Match``...) is answered
     by Werkzeug's ``make_conditional``, as in the app.  The key is made here, once, from the
     address as the app will see it (:data:`_ADDRESS`, with the corpus, the settings and the
     day), and left in the environ (:data:`KEY`) for the app to store its answer under.  Nothing
@@ -148,7 +153,7 @@ class StoredPages:
     """
 
     def __init__(self, app: Flask, cache: PageCache,
-                 key_of: Callable[[dict[str, Any]], str | None]) -> None:
+                 key_of: Callable[[dict[str, Any]], Key | None]) -> None:
         self.next = app.wsgi_app
         self.cache = cache
         self.key_of = key_of
@@ -163,7 +168,7 @@ class StoredPages:
                     response = Response(item.body, headers=list(item.headers))
                     response.make_conditional(environ)  # 304 when the client has it already
                     return response(environ, start_response)
-                start_response("200 OK", [*item.headers, ("Date", http_date())])
+                start_response("200 OK", list(item.headers))
                 return [] if method == "HEAD" else [item.body]
         return self.next(environ, start_response)
 
@@ -181,13 +186,13 @@ def init_app(app: Flask, fingerprint: Callable[[], str | None]) -> PageCache:
     )).encode()).hexdigest()
     every = response_headers(app.config)
 
-    def key_of(environ: dict[str, Any]) -> str | None:
+    def key_of(environ: dict[str, Any]) -> Key | None:
         corpus = fingerprint()
         if corpus is None:
             return None
-        parts = (corpus, settings_digest, dt.date.today().isoformat(),
-                 *(str(environ.get(k, "")) for k in _ADDRESS))
-        return hashlib.sha256("\0".join(parts).encode("utf-8", "surrogateescape")).hexdigest()
+        get = environ.get
+        return (corpus, settings_digest, time.localtime()[:3],
+                *(str(get(k, "")) for k in _ADDRESS))
 
     def store(response: Response) -> Response:
         k = request.environ.get(KEY)
@@ -223,5 +228,5 @@ def page_cache(app: Flask | None = None) -> PageCache | None:
     return found
 
 
-__all__ = ["CACHED_ENDPOINTS", "KEY", "PageCache", "Stored", "StoredPages", "etag_of",
+__all__ = ["CACHED_ENDPOINTS", "KEY", "Key", "PageCache", "Stored", "StoredPages", "etag_of",
            "init_app", "page_cache"]
