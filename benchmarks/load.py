@@ -379,7 +379,11 @@ def run_python(server: Server, run: Run, connections: int, seconds: float,
 def measure(server: Server, run: Run, connections: int, seconds: float,
             workdir: Path) -> dict[str, Any]:
     driver = run_wrk if WRK else run_python
-    data = driver(server, run, connections, seconds, workdir)
+    return _labelled(driver(server, run, connections, seconds, workdir), run, connections)
+
+
+def _labelled(data: dict[str, Any], run: Run, connections: int) -> dict[str, Any]:
+    """A generator's result with its requests/s and the run it measured."""
     data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
     data["name"] = run.name
     data["connections"] = connections
@@ -401,12 +405,8 @@ def measure_paced(server: Server, run: Run, connections: int, rate: float,
     raw = [(f"{run.method} {path} HTTP/1.1\r\n"
             + "".join(f"{k}: {v}\r\n" for k, v in head.items()) + "\r\n").encode("latin-1")
            + body for path in run.paths]
-    data = paced.paced_load(server.port, raw, rate, connections, seconds)
-    data["rps"] = data["requests"] / (data["duration_us"] / 1e6)
-    data["name"] = run.name
-    data["connections"] = connections
-    data["note"] = run.note
-    return data
+    return _labelled(paced.paced_load(server.port, raw, rate, connections, seconds), run,
+                     connections)
 
 
 # -- the runs ----------------------------------------------------------------------------------

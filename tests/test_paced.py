@@ -71,8 +71,8 @@ def test_it_sends_the_timetable_and_reads_every_answer_whole(port):
     assert result["statuses"] == {200: 100}
     assert result["bytes"] == 100 * len(BODY)
     assert result["errors"]["read"] == 0
-    assert 0.45 <= result["duration_us"] / 1e6 < 1.5  # the last was due at 0.495 s
-    assert result["latency_us"]["p50"] < 50_000
+    assert 0.45 <= result["duration_us"] / 1e6 < 3  # the last was due at 0.495 s
+    assert result["latency_us"]["p50"] < 100_000
 
 
 def test_chunked_answers_closed_connections_and_a_missing_retry_after(port):
@@ -97,4 +97,4 @@ def test_a_stall_is_charged_to_every_request_due_during_it(port):
     assert result["latency_us"]["max"] >= 300_000
     # about 29 requests were due during the stall, 20 of them 100 ms or more before its end
     assert result["latency_us"]["p90"] >= 100_000
-    assert result["latency_us"]["p50"] < 50_000
+    assert result["latency_us"]["p50"] < 100_000  # most were not behind it
