@@ -423,3 +423,13 @@ def test_bundled_dossier_pages(corpus):
                in html
 
 
+
+
+@pytest.mark.parametrize("url", ["/api/documents/%2F0", "/api/documents//mgl-c6-s220-2020",
+                                 "/documents//mgl-c6-s220-2020", "/compare//x"])
+def test_a_doubled_slash_names_nothing_and_is_never_redirected(client, url):
+    """An id with a slash in it names no document: 404, not a 308 to another address (the
+    API describes 200 and 404 for these; found by the fuzzing of tests/test_fuzz.py)."""
+    response = client.get(url)
+    assert response.status_code == 404, (url, response.status_code)
+    assert "Location" not in response.headers

@@ -216,6 +216,9 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         static_url_path="/static",
     )
     app.request_class = forms.Request
+    # No redirect that merges slashes: "/api/documents//0" names no document (its id would be
+    # "/0"), and the API describes 200 and 404 for it, not a 308 to another document.
+    app.url_map.merge_slashes = False
     app.config.update(config)
     if production:
         app.debug = False
