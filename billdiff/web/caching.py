@@ -140,16 +140,17 @@ class StoredPages:
     routing and hooks), several times the lookup itself, and held the stored comparison page to
     about 3,500 requests/s on this machine's 2 cores (docs/benchmarks-load.md).
 
-    What is answered here is what the app answered when it stored the page: the same body
-    and headers (:class:`Stored` keeps the headers every response gets; the ``Date`` is the
-    server's, which gunicorn and Werkzeug's server add to every response, dropping an app's
-    own), and a conditional request (``If-None-Match``...) is answered
-    by Werkzeug's ``make_conditional``, as in the app.  The key is made here, once, from the
-    address as the app will see it (:data:`_ADDRESS`, with the corpus, the settings and the
-    day), and left in the environ (:data:`KEY`) for the app to store its answer under.  Nothing
-    is judged here: a host the app does not trust, or an address no cached endpoint answers,
-    has its key like any other, and nothing is ever stored under it.  Only a GET or HEAD
-    without a body is looked up (one with a body goes to the app, which applies its limit).
+    What is answered here is what the app answered when it stored the page: the same body and
+    headers (:class:`Stored` keeps the headers every response gets; the ``Date`` is the
+    server's: gunicorn drops an app's own and writes its own, and Werkzeug's development server
+    writes its own to every response), and a conditional request (``If-None-Match``...) is
+    answered by Werkzeug's ``make_conditional``, as in the app. The key is made here, once,
+    from the address as the app will see it (:data:`_ADDRESS`, with the corpus, the settings
+    and the day), and left in the environ (:data:`KEY`) for the app to store its answer under.
+    Nothing is judged here: a host the app does not trust, or an address no cached endpoint
+    answers, has its key like any other, and nothing is ever stored under it. Only a GET or
+    HEAD without a body is looked up (one with a body goes to the app, which applies its
+    limit).
     """
 
     def __init__(self, app: Flask, cache: PageCache,
